@@ -1,0 +1,148 @@
+"""What a rule kind is: the :class:`RuleKind` and :class:`Evaluator` protocols.
+
+A rule kind is any object with a ``name``, an ``options`` model (pydantic, a
+subclass of :class:`~mentorrules.program.models.RuleOptions`), its ``doc`` and
+two methods: ``references`` (which names in the options must exist in the
+program, checked when the program loads) and ``bind`` (an evaluator for one
+rule of a program, given the roster and ``as_of``). Built-in kinds are
+:class:`Kind` objects; a third-party package may use :class:`Kind` too or any
+object that fits the protocol, and registers it under the ``mentorrules.rules``
+entry-point group, exactly as the built-ins do.
+
+An evaluator is fed every event of the types in ``wants``, once each, in time
+order, then asked for ``findings()`` and ``obligations()``. Roster rules want
+no events and do their work in ``findings()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Protocol, runtime_checkable
+
+from mentorrules.activity.models import Event
+from mentorrules.periods import Period, PeriodIndex, PeriodKind, periods
+from mentorrules.program.models import Program, RuleOptions, RuleSpec
+from mentorrules.report import Finding, Obligation
+from mentorrules.roster.models import Roster
+
+
+@runtime_checkable
+class Evaluator(Protocol):
+    """Evaluates one rule over one roster and one time-ordered stream of events."""
+
+    wants: frozenset[str]
+
+    def feed(self, event: Event) -> None: ...
+
+    def findings(self) -> Iterable[Finding]: ...
+
+    def obligations(self) -> Iterable[Obligation]: ...
+
+
+@runtime_checkable
+class RuleKind(Protocol):
+    """A kind of rule (``contact-cadence``, ``cohort-size``, ...)."""
+
+    name: str
+    options: type[RuleOptions]
+    doc: str
+
+    def references(self, options: Any, program: Program) -> Iterable[tuple[str, str]]:
+        """``(option key, problem)`` for each name the options use that the program lacks."""
+        ...
+
+    def bind(self, spec: RuleSpec, context: Context) -> Evaluator: ...
+
+
+@dataclass
+class Context:
+    """What an evaluator may look at: the program, the roster, ``as_of`` and shared indexes."""
+
+    program: Program
+    roster: Roster
+    as_of: datetime
+    _period_indexes: dict[str, PeriodIndex] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def as_of_ts(self) -> float:
+        return self.as_of.timestamp()
+
+    def periods(self, kind: PeriodKind) -> PeriodIndex:
+        """The evaluated periods of ``kind`` (shared by every rule of the run)."""
+        index = self._period_indexes.get(kind)
+        if index is None:
+            index = self._period_indexes[kind] = PeriodIndex(periods(self.program, kind))
+        return index
+
+    def localize(self, ts: float) -> datetime:
+        return datetime.fromtimestamp(ts, self.program.tz)
+
+    def finding(self, spec: RuleSpec, **fields: Any) -> Finding:
+        """A finding of ``spec`` (rule id, kind and severity filled in)."""
+        fields.setdefault("severity", spec.severity)
+        return Finding(rule=spec.id, kind=spec.kind, **fields)
+
+    def obligation(self, spec: RuleSpec, **fields: Any) -> Obligation:
+        return Obligation(rule=spec.id, kind=spec.kind, severity=spec.severity, **fields)
+
+    def state_for(self, period: Period, met: bool, warn_ts: float | None) -> str:
+        """``met``, ``breached`` (period over, unmet), ``at_risk`` (inside lead time) or ``pending``."""
+        if met:
+            return "met"
+        if period.end_ts <= self.as_of_ts:
+            return "breached"
+        if warn_ts is not None and self.as_of_ts >= warn_ts:
+            return "at_risk"
+        return "pending"
+
+
+def why(spec: RuleSpec) -> str:
+    """The handbook sentence a rule encodes, quoted for messages (empty when none is given)."""
+    return f' (handbook: "{spec.source.strip()}")' if spec.source.strip() else ""
+
+
+class RosterEvaluator:
+    """Base for roster-only rules: wants no events, has no obligations over time."""
+
+    wants: frozenset[str] = frozenset()
+
+    def feed(self, event: Event) -> None:  # pragma: no cover - never called: wants nothing
+        return None
+
+    def findings(self) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def obligations(self) -> Iterable[Obligation]:
+        return ()
+
+
+def _no_references(options: Any, program: Program) -> Iterator[tuple[str, str]]:
+    return iter(())
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A ready-made :class:`RuleKind`: a name, an options model, a docstring, a binder.
+
+    ``binder(spec, options, context)`` receives the options already typed as
+    ``options`` (the kind's own model), so evaluators need no casts.
+    """
+
+    name: str
+    options: type[RuleOptions]
+    doc: str
+    binder: Callable[[RuleSpec, Any, Context], Evaluator]
+    check_references: Callable[[Any, Program], Iterable[tuple[str, str]]] = _no_references
+
+    def references(self, options: Any, program: Program) -> Iterable[tuple[str, str]]:
+        return self.check_references(options, program)
+
+    def bind(self, spec: RuleSpec, context: Context) -> Evaluator:
+        return self.binder(spec, spec.options, context)
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name

@@ -1,0 +1,16 @@
+"""unit-composition: the mentors of each unit, by level."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mentorrules.program.models import RuleOptions
+from mentorrules.rules._todo import not_yet
+from mentorrules.rules.base import Kind
+
+
+class Options(RuleOptions):
+    pass
+
+
+KIND = Kind(name="unit-composition", options=Options, doc=__doc__ or "", binder=not_yet)
