@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from mentorrules.roster.models import Person, Roster, Unit
+from mentorrules.roster.readers import read_roster
 
-__all__ = ["Person", "Roster", "Unit"]
+__all__ = ["Person", "Roster", "Unit", "read_roster"]

@@ -10,7 +10,7 @@ units; every other unit is a regular unit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -59,7 +59,7 @@ class Roster:
     people: Mapping[str, Person]
     units: Mapping[str, Unit]
     source: str = "<input>"
-    counts: RowCounts = RowCounts()
+    counts: RowCounts = field(default_factory=RowCounts)
     rejected: tuple[RejectedRow, ...] = ()
 
     @classmethod

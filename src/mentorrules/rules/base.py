@@ -77,6 +77,33 @@ class Context:
             index = self._period_indexes[kind] = PeriodIndex(periods(self.program, kind))
         return index
 
+    @cached_property
+    def mentors_of_unit(self) -> dict[str, frozenset[str]]:
+        """Unit id -> its mentors (regular and overlay units)."""
+        return {u.id: frozenset(u.mentors) for u in self.roster.units.values()}
+
+    @cached_property
+    def units_of_mentee(self) -> dict[str, tuple[str, ...]]:
+        """Mentee id -> the regular units they belong to, in roster order."""
+        found: dict[str, list[str]] = {}
+        for unit in self.roster.regular_units():
+            for mentee in unit.mentees:
+                found.setdefault(mentee, []).append(unit.id)
+        return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
+    def overlays_of_mentee(self) -> dict[str, tuple[str, ...]]:
+        """Mentee id -> the overlay units (e.g. MD/PhD) they belong to."""
+        found: dict[str, list[str]] = {}
+        for unit in self.roster.overlay_units():
+            for mentee in unit.mentees:
+                found.setdefault(mentee, []).append(unit.id)
+        return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
+    def role_of(self) -> dict[str, str]:
+        return {p.id: p.role for p in self.roster.people.values()}
+
     def localize(self, ts: float) -> datetime:
         return datetime.fromtimestamp(ts, self.program.tz)
 
