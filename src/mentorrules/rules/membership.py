@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from mentorrules.program.models import RuleOptions
 from mentorrules.rules._todo import not_yet
 from mentorrules.rules.base import Kind
