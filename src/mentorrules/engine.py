@@ -21,6 +21,7 @@ from typing import Protocol
 
 from mentorrules.activity.models import Event
 from mentorrules.activity.readers import EventLog
+from mentorrules.errors import Location, Problem, RowError
 from mentorrules.program.models import Program
 from mentorrules.report import Finding, Obligation, RejectedRow, Report, RowCounts, Status
 from mentorrules.roster.models import Roster
@@ -122,35 +123,37 @@ class Engine:
         else:
             log = None
             source = "<input>"
+        self._strict = log is not None and log.strict
         kept: list[Event] | None = None
         stream: Iterable[Event] = events
         if log is None or not log.restartable:
             kept = []
             stream = _recording(events, kept)
-        if self._stream(stream, source, log):
+        if self._stream(stream, source):
             return
         self.notes.append(f"the events of {source} were not in time order; they were sorted")
         if log is not None and log.restartable:
-            ordered = sorted(log, key=_order)
+            ordered = sorted(log, key=_order)  # re-reads the file: the log recounts its rows
         else:
             assert kept is not None
-            remaining = list(iter(stream))
-            ordered = sorted([*kept, *remaining], key=_order)
+            for _ in stream:  # drain the one-shot source; _recording keeps every event
+                pass
+            ordered = sorted(kept, key=_order)
         self._reset()
-        ok = self._stream(ordered, source, log, rejections_from_log=False)
+        ok = self._stream(ordered, source)
         assert ok
 
-    def _stream(self, events: Iterable[Event], source: str, log: EventLog | None,
-                rejections_from_log: bool = True) -> bool:
+    def _stream(self, events: Iterable[Event], source: str) -> bool:
         dispatch = self._dispatch()
-        local_rejected = self.rejected
+        rejected = self.rejected
+
+        strict = getattr(self, "_strict", False)
 
         def reject(line: int | None, ident: str | None, reason: str) -> None:
-            if log is not None:
-                log.reject(line, ident, reason)
-            else:
-                local_rejected.append(RejectedRow(source=source, line=line, id=ident,
-                                                  reason=reason))
+            if strict:
+                raise RowError([Problem(Location(source, line, None, f"id={ident}"), reason,
+                                        "fix the row, or read leniently to skip it")])
+            rejected.append(RejectedRow(source=source, line=line, id=ident, reason=reason))
 
         last = float("-inf")
         group: list[Event] = []
@@ -202,9 +205,11 @@ def _recording(events: Iterable[Event], kept: list[Event]) -> Iterator[Event]:
 
 
 def _rows(roster: Roster, log: EventLog | None, engine: Engine) -> dict[str, RowCounts]:
+    """Row accounting: every row read was used, or rejected by the reader or the engine."""
     rows = {"roster": roster.counts}
     if log is not None:
-        rows["events"] = log.counts
+        rejected = len(log.rejected) + len(engine.rejected)
+        rows["events"] = RowCounts(read=log.read, used=engine.used, rejected=rejected)
     elif engine.used or engine.rejected:
         total = engine.used + len(engine.rejected)
         rows["events"] = RowCounts(read=total, used=engine.used, rejected=len(engine.rejected))
@@ -212,7 +217,7 @@ def _rows(roster: Roster, log: EventLog | None, engine: Engine) -> dict[str, Row
 
 
 def _rejected(roster: Roster, log: EventLog | None, engine: Engine) -> tuple[RejectedRow, ...]:
-    return (*roster.rejected, *(log.rejected if log is not None else engine.rejected))
+    return (*roster.rejected, *(log.rejected if log is not None else ()), *engine.rejected)
 
 
 def run_check(program: Program, roster: Roster, events: Iterable[Event] | None,
