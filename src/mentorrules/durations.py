@@ -49,10 +49,7 @@ def parse_duration(value: object) -> timedelta:
         text = value.strip()
         if not text:
             raise DurationError(value, "it is empty")
-        if text[:1] in "Pp":
-            result = _parse_iso(value, text)
-        else:
-            result = _parse_human(value, text)
+        result = _parse_iso(value, text) if text[:1] in "Pp" else _parse_human(value, text)
     if result <= timedelta(0):
         raise DurationError(value, "it must be longer than zero")
     if result > _MAX:

@@ -61,8 +61,12 @@ def _calendar(p: Program) -> Iterator[Issue]:
         if term.end < term.start:
             yield (("calendar", "terms", i, "end"), f"term {term.id!r} ends before it starts",
                    "put end on or after start")
-        if i and term.start <= cal.terms[i - 1].end:
-            prev = cal.terms[i - 1]
+        prev = cal.terms[i - 1] if i else None
+        if prev is not None and term.start < prev.start:
+            yield (("calendar", "terms", i, "start"),
+                   f"term {term.id!r} (from {term.start}) is listed after term {prev.id!r}, "
+                   f"which starts later ({prev.start})", "list terms in date order")
+        elif prev is not None and term.start <= prev.end:
             yield (("calendar", "terms", i, "start"),
                    f"term {term.id!r} starts on {term.start}, before term {prev.id!r} ends "
                    f"({prev.end})", "list terms in order, without overlap")
@@ -121,8 +125,10 @@ def _structure(p: Program) -> Iterator[Issue]:
             level: (u.recruitment.get(level, 0), per_unit)
             for level, per_unit in u.mentors.items() if per_unit
         }
+        uneven = False
         for level, (count, per_unit) in per_level.items():
             if count % per_unit:
+                uneven = True
                 yield (("units", "recruitment", level),
                        f"{count} {level} mentors cannot fill units of {per_unit} {level} each",
                        "make the recruitment a multiple of the mentors per unit")
@@ -132,7 +138,9 @@ def _structure(p: Program) -> Iterator[Issue]:
                        f"{level} mentors are recruited but no unit takes a {level} mentor",
                        f"add {level} to units.mentors, or drop it from recruitment")
         made = {level: c // n for level, (c, n) in per_level.items()}
-        if len(set(made.values())) > 1:
+        if uneven:
+            pass  # the numbers of units follow once each level divides evenly
+        elif len(set(made.values())) > 1:
             desc = ", ".join(f"{lv}: {n} units" for lv, n in made.items())
             yield (("units", "recruitment"),
                    f"the recruitment numbers make different numbers of units ({desc})",
@@ -168,12 +176,15 @@ def _duties(p: Program) -> Iterator[Issue]:
                    f"target {target.id!r} has both unit_role and role", "keep one")
     for i, topic in enumerate(p.referrals.topics):
         for key, problem in unknown("targets", topic.targets, targets, "referral target"):
-            yield ("referrals", "topics", i, *_split(key)), problem, "declare it under referrals.targets"
+            yield (("referrals", "topics", i, *_split(key)), problem,
+                   "declare it under referrals.targets")
 
 
 def _rules(p: Program) -> Iterator[Issue]:
     for i, spec in enumerate(p.rules):
         kind = registry.kinds().get(spec.kind)
+        if not spec.enabled:
+            continue  # switched off, often because what it names is gone (a new calendar)
         if kind is None:
             continue  # reported by the loader already
         for key, problem in kind.references(spec.options, p):

@@ -18,6 +18,7 @@ file. The child is merged onto its parent:
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources.abc import Traversable
@@ -40,6 +41,9 @@ from mentorrules.program.yamlread import (
     MarkedList,
     decode,
     read_yaml,
+)
+from mentorrules.program.yamlread import (
+    key_path as key_path,
 )
 from mentorrules.rules import registry as kinds_registry
 
@@ -72,7 +76,7 @@ def load_program_text(text: str, file: str = "<string>", *, limits: Limits = DEF
                       base: Path | None = None) -> Program:
     """Load a program from YAML text (``extends`` paths are relative to ``base``)."""
     data = _read_text(text, file, limits)
-    return validate(_resolve_extends(data, base or Path.cwd(), limits, (file,)))
+    return validate(_resolve_extends(data, base or Path.cwd(), limits, (_identity(file),)))
 
 
 def load_raw(source: ProgramSource, *, limits: Limits = DEFAULT_LIMITS) -> MarkedDict:
@@ -85,7 +89,13 @@ def load_raw(source: ProgramSource, *, limits: Limits = DEFAULT_LIMITS) -> Marke
     file, data = _read_source(source, limits)
     base = Path(file).parent if not isinstance(source, Traversable) or isinstance(source, Path) \
         else Path.cwd()
-    return _resolve_extends(data, base, limits, (file,))
+    return _resolve_extends(data, base, limits, (_identity(file),))
+
+
+def _identity(file: str) -> str:
+    """What ``extends`` cycles are detected by: the resolved path of a real file."""
+    path = Path(file)
+    return str(path.resolve()) if path.is_file() else file
 
 
 def _read_text(text: str, file: str, limits: Limits) -> MarkedDict:
@@ -241,7 +251,15 @@ def validate(data: MarkedDict) -> Program:
         rule = raw_rules[i]  # type: ignore[index]
         kind_name = rule.get("kind")
         if not isinstance(kind_name, str):
-            continue  # reported by the skeleton validation
+            # Reported by the skeleton validation; but a misspelt reserved key ("knd")
+            # sits among the options, so point at it too.
+            for key in options:
+                close = difflib.get_close_matches(key, RuleSpec.RESERVED, n=1, cutoff=0.6)
+                if close and close[0] not in rule:
+                    problems.append(_problem(
+                        data, ("rules", i, key), f"unknown key {key!r} (did you mean "
+                        f"{close[0]!r}?)", f"rename it to {close[0]}", key=True))
+            continue
         kind = kinds_registry.kinds().get(kind_name)
         if kind is None:
             known = sorted(kinds_registry.kinds())
@@ -264,19 +282,13 @@ def validate(data: MarkedDict) -> Program:
         for loc, message, hint in consistency.check(program):
             problems.append(_problem(data, loc, message, hint))
     if problems:
-        problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0,
-                                     p.location.column or 0))
+        # The file being loaded first, then the programs it extends; each in file order.
+        root = data.mark.file
+        problems.sort(key=lambda p: (p.location.file != root, p.location.file or "",
+                                     p.location.line or 0, p.location.column or 0))
         raise ProgramError(problems)
     assert program is not None
     return program
-
-
-def key_path(loc: Iterable[str | int]) -> str:
-    """``("rules", 2, "within")`` -> ``rules[2].within``."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _render(data: Any, loc: Loc) -> str:
@@ -346,44 +358,107 @@ def _problem(data: MarkedDict, loc: Loc, message: str, hint: str, *,
 def _problems(exc: ValidationError, data: MarkedDict, prefix: Loc, model: type[BaseModel],
               extra_known: Iterable[str] = ()) -> list[Problem]:
     found: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt required key shows up twice: as unknown and as missing. Suggest the
+    # missing one first, even when it is not quite as close as another allowed key.
+    missing: dict[Loc, list[str]] = {}
+    for error in errors:
+        if error["type"] == "missing":
+            loc = _clean_loc(error["loc"], model)
+            missing.setdefault(loc[:-1], []).append(str(loc[-1]))
+    for error in errors:
         loc = _clean_loc(error["loc"], model)
         full = (*prefix, *loc)
         kind = error["type"]
         if kind == "extra_forbidden":
             allowed = [*_fields_at(model, loc[:-1]), *(extra_known if len(loc) == 1 else ())]
             name = str(loc[-1])
+            close = difflib.get_close_matches(name, missing.get(loc[:-1], []), n=1, cutoff=0.5)
+            suggestion = f" (did you mean {close[0]!r}?)" if close else did_you_mean(name, allowed)
             found.append(_problem(
-                data, full, f"unknown key {name!r}{did_you_mean(name, allowed)}",
+                data, full, f"unknown key {name!r}{suggestion}",
                 f"remove it or use one of: {', '.join(sorted(allowed))}", key=True))
         elif kind == "missing":
             found.append(_problem(data, full, f"missing required key {loc[-1]!r}", "add it"))
+        elif kind == "value_error":
+            # Our validators' messages end with what to do: "...; use a name like ...".
+            text = str(error["msg"]).removeprefix("Value error, ")
+            message, _, hint = text.rpartition("; ") if "; " in text else (text, "", "")
+            found.append(_problem(data, full, message, hint))
         else:
-            message = str(error["msg"]).removeprefix("Value error, ")
-            value = error.get("input")
-            if kind != "value_error" and not isinstance(value, Mapping | list):
-                message += f" (got {value!r})"
-            found.append(_problem(data, full, message, _hint(kind)))
+            found.append(_problem(data, full, _message(kind, str(error["msg"]),
+                                                       error.get("input")), _hint(kind)))
     return found
+
+
+_EXPECTED = {
+    "model_type": "a mapping of keys and values",
+    "model_attributes_type": "a mapping of keys and values",
+    "dict_type": "a mapping of keys and values",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "set_type": "a list",
+    "frozen_set_type": "a list",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+_TEMPORAL = {"date": "a date", "datetime": "a date and time", "time": "a time of day"}
+
+
+def _message(kind: str, message: str, value: Any) -> str:
+    """Pydantic's message in the words of a YAML author, with the value that was given."""
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_describe(value)}"
+    what = _TEMPORAL.get(kind.partition("_")[0])
+    if what is not None:  # keep pydantic's detail: "month value is outside expected range"
+        detail = message.partition(", ")[2]
+        return f"expected {what}{f' ({detail})' if detail else ''}, got {_describe(value)}"
+    return f"{message.replace('Input should be', 'expected', 1)}, got {_describe(value)}"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return f"{type(value).__name__} {value}"
 
 
 def _hint(kind: str) -> str:
     if kind.startswith("int"):
         return "write a whole number"
-    if kind.startswith(("date", "datetime", "time")):
-        return "write dates as 2025-08-04 and times as '2025-08-20T17:00'"
+    if kind.startswith("datetime"):
+        return "write a date and local time like '2025-08-20T17:00'"
+    if kind.startswith("date"):
+        return "write a date like 2025-08-04"
+    if kind.startswith("time"):
+        return "write a time of day like '18:00'"
     if kind == "literal_error":
         return "use one of the values listed"
-    if kind in ("tuple_type", "list_type"):
+    if kind in ("tuple_type", "list_type", "set_type", "frozen_set_type"):
         return "write a list, e.g. [a, b]"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "write a mapping of keys and values"
+        return "write 'key: value' lines indented under it"
     if kind.startswith("string"):
         return "write text"
     if kind.startswith("bool"):
         return "write true or false"
-    if kind == "value_error":
-        return ""  # our validators' messages already say what to do
     return "fix the value; `mentorrules schema` shows what is expected"
 
 

@@ -44,7 +44,11 @@ def _check_id(value: str) -> str:
     return value
 
 
-Id = Annotated[str, AfterValidator(_check_id), Field(min_length=1, max_length=200)]
+Id = Annotated[
+    str,
+    AfterValidator(_check_id),
+    Field(min_length=1, max_length=200, json_schema_extra={"pattern": _ID.pattern}),
+]
 
 
 def _check_zone(value: str) -> str:
@@ -71,10 +75,15 @@ def _zone_names() -> list[str]:
 TimeZoneName = Annotated[str, AfterValidator(_check_zone)]
 
 
+_SHORT_HOUR = re.compile(r"^\d:\d\d")
+
+
 def _no_sexagesimal(value: Any) -> Any:
     # YAML 1.1 readers turn an unquoted 18:00 into 1080; say so rather than guess.
     if isinstance(value, int) and not isinstance(value, bool):
         raise ValueError("a time of day must be quoted, like '18:00'")
+    if isinstance(value, str) and _SHORT_HOUR.match(value.strip()):
+        return "0" + value.strip()  # people write 9:00 for 09:00
     return value
 
 
@@ -128,11 +137,12 @@ class Calendar(Model):
 
     @property
     def start(self) -> date:
-        return self.terms[0].start
+        # min/max rather than first/last, so terms out of order give one error, not many.
+        return min(term.start for term in self.terms)
 
     @property
     def end(self) -> date:
-        return self.terms[-1].end
+        return max(term.end for term in self.terms)
 
     def skipped(self, day: date) -> bool:
         """True when ``day`` is a holiday, a break day or inside a blackout period."""

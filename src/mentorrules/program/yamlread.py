@@ -22,11 +22,12 @@ It also reads the way people expect in 2024 rather than in YAML 1.1: ``yes``,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from mentorrules.errors import Location, Problem, ProgramError
 
@@ -106,8 +107,21 @@ _SAFE_TAGS = {
 }
 
 
-def _fail(file: str, line: int | None, column: int | None, message: str, hint: str) -> ProgramError:
-    return ProgramError([Problem(Location(file, line, column), message, hint)])
+def _fail(file: str, line: int | None, column: int | None, message: str, hint: str,
+          key_path: str = "") -> ProgramError:
+    return ProgramError([Problem(Location(file, line, column, key_path), message, hint)])
+
+
+def key_path(loc: Iterable[str | int]) -> str:
+    """``("rules", 2, "within")`` -> ``rules[2].within``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
 
 
 def decode(data: bytes, file: str) -> str:
@@ -117,7 +131,9 @@ def decode(data: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as editors do, not bytes.
+        line_start = before.rfind(b"\n") + 1
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         raise _fail(
             file, line, column, f"byte 0x{data[exc.start]:02x} is not UTF-8",
             "save the file as UTF-8",
@@ -139,32 +155,68 @@ def read_yaml(text: str, file: str = "<string>", limits: Limits = DEFAULT_LIMITS
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "cannot parse YAML"
-        hint = "fix the YAML syntax there"
-        if "expected a single document" in (exc.context or ""):
-            problem, hint = "the file holds more than one YAML document", "keep one document"
-        if "'\\t'" in problem or "tab" in problem:
-            hint = "indent with spaces, not tabs"
-        raise _fail(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                    problem, hint) from None
+        raise _syntax_error(file, exc) from None
     except yaml.YAMLError as exc:
         raise _fail(file, None, None, f"cannot parse YAML: {exc}", "fix the YAML syntax") from None
     except RecursionError:
-        raise _fail(file, None, None, "the document is nested too deeply",
-                    f"keep nesting under {limits.max_depth} levels") from None
+        # PyYAML composes recursively; find where the nesting passes the limit without it.
+        where = _too_deep(text, limits.max_depth)
+        raise _fail(file, where.line + 1 if where else None, where.column + 1 if where else None,
+                    f"the document nests deeper than {limits.max_depth} levels",
+                    "flatten it") from None
     finally:
         loader.dispose()
     if node is None:
-        raise _fail(file, 1, 1, "the file is empty", "a program is a YAML mapping with id, title, ...")
+        raise _fail(file, 1, 1, "the file is empty",
+                    "a program is a YAML mapping with id, title, timezone, ...")
     builder = _Builder(file, limits, loader)
-    data = builder.build(node, 0)
+    builder.check_expansion(node)
+    data = builder.build(node, 0, ())
     if not isinstance(data, MarkedDict):
-        what = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        what = "a list" if isinstance(data, list) else f"a single value ({data!r})"
         raise _fail(file, node.start_mark.line + 1, node.start_mark.column + 1,
                     f"the document is {what}, not a mapping",
                     "a program is a YAML mapping with keys such as id, title, timezone")
     return data
+
+
+def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> ProgramError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "cannot parse YAML"
+    hint = "fix the YAML syntax there"
+    context = exc.context or ""
+    if "expected a single document" in context:
+        problem, hint = "the file holds more than one YAML document", "keep one document"
+    elif "'\\t'" in problem or "tab" in problem:
+        problem, hint = "a tab character where YAML needs spaces", "indent with spaces, not tabs"
+    elif context and exc.context_mark is not None and exc.context_mark is not mark:
+        # "while parsing a flow sequence" at the '[' that was never closed, say.
+        problem += (f" ({context.removeprefix('while ')} that starts at line "
+                    f"{exc.context_mark.line + 1}, column {exc.context_mark.column + 1})")
+    return _fail(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                 problem, hint)
+
+
+_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _too_deep(text: str, max_depth: int) -> yaml.Mark | None:
+    """Where collections first nest deeper than ``max_depth`` (the scanner is not recursive)."""
+    depth = -1  # the top-level mapping is depth 0, as in _Builder
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > max_depth:
+                    mark: yaml.Mark = token.start_mark
+                    return mark
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
 
 
 class _Builder:
@@ -173,58 +225,118 @@ class _Builder:
         self.limits = limits
         self.loader = loader
         self.count = 0
+        self.merged: dict[int, int] = {}
 
     def mark(self, node: Node) -> Mark:
         return Mark(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def error(self, node: Node, message: str, hint: str) -> ProgramError:
+    def error(self, node: Node, message: str, hint: str, path: tuple[str | int, ...] = ()
+              ) -> ProgramError:
         m = self.mark(node)
-        return _fail(self.file, m.line, m.column, message, hint)
+        return _fail(self.file, m.line, m.column, message, hint, key_path(path))
 
-    def build(self, node: Node, depth: int) -> Any:
+    def check_expansion(self, root: Node) -> None:
+        """Refuse alias bombs before expanding them: size every node once, bottom up.
+
+        Aliases make the node graph a DAG (or, with a recursive anchor, a cycle);
+        its expanded size is counted without expanding it, and the error points
+        at the first (innermost) value whose expansion passes the limit.
+        """
+        sizes: dict[int, int] = {}
+        visiting: set[int] = set()
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            children = _children(node)
+            if done:
+                visiting.discard(key)
+                size = sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+                if size > self.limits.max_nodes:
+                    raise self.error(
+                        node, f"the value expands to more than {self.limits.max_nodes} values "
+                        "through aliases (an alias bomb?)",
+                        "write the values out; a program needs no deeply repeated aliases")
+                continue
+            if key in sizes:
+                continue
+            if key in visiting:
+                raise self.error(node, "the value contains an alias to itself",
+                                 "remove the alias; a program cannot be infinite")
+            visiting.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+
+    def flatten(self, node: MappingNode, path: tuple[str | int, ...]) -> int:
+        """Resolve ``<<`` merge keys in place; return how many leading pairs they brought."""
+        key = id(node)
+        if key not in self.merged:  # a mapping reached through aliases is flattened once
+            written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+            try:
+                self.loader.flatten_mapping(node)
+            except yaml.MarkedYAMLError as exc:
+                raise self.error(node, exc.problem or "bad merge key", "fix the '<<' merge",
+                                 path) from None
+            self.merged[key] = len(node.value) - written
+        return self.merged[key]
+
+    def build(self, node: Node, depth: int, path: tuple[str | int, ...]) -> Any:
         self.count += 1
         if self.count > self.limits.max_nodes:
-            raise self.error(node, f"the document expands to more than {self.limits.max_nodes} "
-                             "values (aliases repeated too often?)",
-                             "write the values out; a program needs no alias bombs")
-        if depth > self.limits.max_depth:
+            raise self.error(node, f"the document has more than {self.limits.max_nodes} values",
+                             "a program file needs far fewer; check you gave the right file", path)
+        if depth > self.limits.max_depth:  # no key path: it would be as long as the nesting
             raise self.error(node, f"the document nests deeper than {self.limits.max_depth} levels",
                              "flatten it")
         if node.tag not in _SAFE_TAGS:
-            raise self.error(node, f"the tag {node.tag!r} is not allowed",
-                             "remove the tag; only plain YAML values are read")
+            raise self.error(node, f"the tag {_short_tag(node.tag)!r} is not allowed",
+                             "remove the tag; only plain YAML values are read", path)
         if isinstance(node, MappingNode):
-            return self.mapping(node, depth)
+            return self.mapping(node, depth, path)
         if isinstance(node, SequenceNode):
             result = MarkedList(self.mark(node))
-            for item in node.value:
-                result.append(self.build(item, depth + 1))
+            for i, item in enumerate(node.value):
+                result.append(self.build(item, depth + 1, (*path, i)))
                 result.item_marks.append(self.mark(item))
             return result
         assert isinstance(node, ScalarNode)
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                raise self.error(node, f"{node.value!r} is not a date: {exc}",
+                                 "write a real date like 2025-08-04", path) from None
             raise self.error(node, f"cannot read the value {node.value!r}: {exc}",
-                             "quote it to keep it as text") from None
+                             "quote it to keep it as text", path) from None
 
-    def mapping(self, node: MappingNode, depth: int) -> MarkedDict:
-        try:
-            self.loader.flatten_mapping(node)  # resolves '<<' merge keys
-        except yaml.MarkedYAMLError as exc:
-            raise self.error(node, exc.problem or "bad merge key", "fix the '<<' merge") from None
+    def mapping(self, node: MappingNode, depth: int, path: tuple[str | int, ...]) -> MarkedDict:
+        merged = self.flatten(node, path)
         result = MarkedDict(self.mark(node))
-        for key_node, value_node in node.value:
-            key = self.build(key_node, depth + 1)
+        written: set[str] = set()
+        for i, (key_node, value_node) in enumerate(node.value):
+            key = self.build(key_node, depth + 1, path)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
                 raise self.error(key_node, f"the key {key_node.value!r} is not text",
-                                 "use plain words as keys")
+                                 "use plain words as keys", path)
             key = str(key)
-            if key in result:
-                first = result.key_marks[key]
-                raise self.error(key_node, f"duplicate key {key!r} (first at line {first.line})",
-                                 "keep one of them")
-            result[key] = self.build(value_node, depth + 1)
+            if i >= merged:
+                # Keys written out override those a '<<' merge brings in (as YAML says);
+                # only two written-out keys clash.
+                if key in written:
+                    first = result.key_marks[key]
+                    raise self.error(key_node,
+                                     f"duplicate key {key!r} (first at line {first.line})",
+                                     "keep one of them", (*path, key))
+                written.add(key)
+            result[key] = self.build(value_node, depth + 1, (*path, key))
             result.key_marks[key] = self.mark(key_node)
             result.value_marks[key] = self.mark(value_node)
         return result
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, CollectionNode):
+        return list(node.value)
+    return []
