@@ -1,7 +1,46 @@
-"""Program metrics from the activity log (filled in by the activity work)."""
+"""Program metrics from the activity log: the figures a coordinator reports.
+
+:class:`MetricsCollector` watches messages and meetings beside the rules (one
+pass, in time order) and, given the findings, returns a JSON-ready table:
+
+``mentees``, ``mentors``
+    People on the roster with those roles (the denominators below).
+``meetings_per_month``
+    For each month (``YYYY-MM``, the program's time zone): meetings by format,
+    ``group`` and ``individual`` (the ``format`` column, else derived from the
+    people present: two or more mentees make a group, as in the meeting rules). MedMentors' "22 small-group
+    encounters per month" is the ``group`` column.
+``voluntary_one_to_one_meetings``
+    Meetings of format ``individual`` in all: the abstract's "over 60 voluntary
+    meetings with individual first-year mentees".
+``contacts_per_mentee_per_month``
+    For each month: ``mean`` contacts per mentee (all contacts that month divided
+    by the mentees on the roster) and ``reached_pct``, the share of mentees with
+    at least one contact. A contact is a message from a mentor of the mentee's
+    unit (regular or overlay) to the mentee, or a meeting both attended; a
+    message to several mentees counts for each (as in the contact rules).
+``reply_hours_by_channel``
+    For each channel on which mentees wrote to mentors: ``answered`` messages,
+    the ``median_hours`` and ``p90_hours`` (90th percentile, nearest rank) from
+    the mentee's message to its answer, and ``unanswered`` messages at
+    ``as_of``. The answer is a message with ``reply_to`` naming it, or else the
+    next contact from a mentor of the mentee's unit (a message to the mentee or
+    a meeting with them), as the reply-window rule counts it.
+``compliance_pct_by_rule``
+    For each active rule: the share of ``mentees`` and of ``mentors`` in
+    compliance, that is not named by a breach (error or warning) of the rule,
+    as its subject, through their unit as subject, or as a mentor who owes it.
+
+Months listed are those that overlap a term and have begun by ``as_of``, and
+any other month with activity. Events after ``as_of`` are not counted. State
+is kept per person and per month; only the reply times keep one number per
+answered message.
+"""
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,18 +48,253 @@ from mentorrules.activity.models import Event
 from mentorrules.report import Finding
 from mentorrules.rules.base import Context
 
+_BREACHING = frozenset({"error", "warning"})
+
 
 class MetricsCollector:
-    """Watches messages and meetings; ``result`` gives the metrics table."""
+    """Watches messages and meetings; ``result(findings)`` gives the metrics table."""
 
     wants: frozenset[str] = frozenset({"message", "meeting"})
 
     def __init__(self, context: Context) -> None:
         self.context = context
-        self.events = 0
+        roster = context.roster
+        self._as_of_ts = context.as_of_ts
+        self._months = context.periods("month")
+        self._month_ids = tuple(p.id for p in self._months.periods)
+        self._role: dict[str, str] = dict(context.role_of)
+        self._mentees = tuple(p.id for p in roster.with_role("mentee"))
+        self._mentors = tuple(p.id for p in roster.with_role("mentor"))
+        # mentee -> the mentors of every unit they belong to (regular and overlay)
+        unit_mentors: dict[str, set[str]] = {}
+        for unit in roster.units.values():
+            for mentee in unit.mentees:
+                unit_mentors.setdefault(mentee, set()).update(unit.mentors)
+        self._unit_mentors = {k: frozenset(v) for k, v in unit_mentors.items()}
+        self._meetings: dict[str, list[int]] = {}  # month -> [group, individual]
+        self._month = ""  # the month being counted
+        self._contacts: dict[str, int] = {}  # mentee -> contacts in self._month
+        self._contact_months: dict[str, tuple[int, int]] = {}  # month -> (contacts, reached)
+        self._waiting: dict[str, list[tuple[str, str, float]]] = {}  # mentee -> messages
+        self._waiting_ids: dict[str, str] = {}  # message id -> mentee
+        self._replies: dict[str, list[float]] = {}  # channel -> seconds to answer
+
+    # ------------------------------------------------------------------ intake
+
+    def _month_of(self, ts: float) -> str:
+        i = self._months.index(ts)
+        if i >= 0:
+            return self._month_ids[i]
+        return self.context.localize(ts).strftime("%Y-%m")
 
     def feed(self, event: Event) -> None:
-        self.events += 1
+        ts = event.ts
+        if ts > self._as_of_ts:
+            return
+        month = self._month_of(ts)
+        if month != self._month:
+            self._close_month()
+            self._month = month
+        if event.type == "meeting":
+            self._meeting(event, month, ts)
+        else:
+            self._message(event, ts)
+
+    def _meeting(self, event: Event, month: str, ts: float) -> None:
+        counts = self._meetings.get(month)
+        if counts is None:
+            counts = self._meetings[month] = [0, 0]
+        role = self._role
+        people = event.people
+        fmt = event.format or (
+            "group" if sum(role.get(p) == "mentee" for p in set(people)) >= 2 else "individual")
+        counts[0 if fmt == "group" else 1] += 1
+        present = {p for p in people if role.get(p) == "mentor"}
+        if not present:
+            return
+        for person in people:
+            mentors = self._unit_mentors.get(person)
+            if mentors is not None and not present.isdisjoint(mentors):
+                self._contact(person, ts)
+
+    def _message(self, event: Event, ts: float) -> None:
+        sender = event.sender
+        role = self._role.get(sender)
+        if role == "mentor":
+            if event.reply_to:
+                self._answer_one(event.reply_to, ts)
+            for person in event.recipients:
+                mentors = self._unit_mentors.get(person)
+                if mentors is not None and sender in mentors:
+                    self._contact(person, ts)
+        elif role == "mentee" and any(self._role.get(r) == "mentor" for r in event.recipients):
+            self._waiting.setdefault(sender, []).append((event.id, event.channel, ts))
+            self._waiting_ids[event.id] = sender
+
+    def _contact(self, mentee: str, ts: float) -> None:
+        self._contacts[mentee] = self._contacts.get(mentee, 0) + 1
+        waiting = self._waiting.pop(mentee, None)
+        if waiting:
+            for ident, channel, sent in waiting:
+                del self._waiting_ids[ident]
+                self._replies.setdefault(channel, []).append(ts - sent)
+
+    def _answer_one(self, ident: str, ts: float) -> None:
+        mentee = self._waiting_ids.pop(ident, None)
+        if mentee is None:
+            return
+        waiting = self._waiting[mentee]
+        for i, (other, channel, sent) in enumerate(waiting):
+            if other == ident:
+                del waiting[i]
+                self._replies.setdefault(channel, []).append(ts - sent)
+                break
+        if not waiting:
+            del self._waiting[mentee]
+
+    def _close_month(self) -> None:
+        if not self._month:
+            return
+        total, reached = self._contact_months.get(self._month, (0, 0))
+        self._contact_months[self._month] = (total + sum(self._contacts.values()),
+                                             reached + len(self._contacts))
+        self._contacts = {}
+
+    # ------------------------------------------------------------------ result
 
     def result(self, findings: Sequence[Finding]) -> dict[str, Any]:
-        return {"events": self.events}
+        """The metrics as plain data (stable key order; JSON-serialisable)."""
+        self._close_month()
+        self._month = ""
+        begun = [p.id for p in self._months.periods if p.start_ts <= self._as_of_ts]
+        months = sorted({*begun, *self._meetings, *self._contact_months})
+        n_mentees = len(self._mentees)
+        meetings = {m: dict(zip(("group", "individual"), self._meetings.get(m, [0, 0]),
+                                strict=True)) for m in months}
+        contacts: dict[str, dict[str, float]] = {}
+        for m in months:
+            total, reached = self._contact_months.get(m, (0, 0))
+            contacts[m] = {"mean": _ratio(total, n_mentees, 2),
+                           "reached_pct": _ratio(100 * reached, n_mentees, 1)}
+        unanswered: dict[str, int] = {}
+        for waiting in self._waiting.values():
+            for _, channel, _ in waiting:
+                unanswered[channel] = unanswered.get(channel, 0) + 1
+        replies = {
+            channel: _reply_stats(self._replies.get(channel, []), unanswered.get(channel, 0))
+            for channel in sorted({*self._replies, *unanswered})
+        }
+        return {
+            "mentees": n_mentees,
+            "mentors": len(self._mentors),
+            "meetings_per_month": meetings,
+            "voluntary_one_to_one_meetings": sum(v["individual"] for v in meetings.values()),
+            "contacts_per_mentee_per_month": contacts,
+            "reply_hours_by_channel": replies,
+            "compliance_pct_by_rule": self._compliance(findings),
+        }
+
+    def _compliance(self, findings: Sequence[Finding]) -> dict[str, dict[str, float]]:
+        roster, role = self.context.roster, self._role
+        out: dict[str, tuple[set[str], set[str]]] = {
+            spec.id: (set(), set()) for spec in self.context.program.active_rules()
+        }
+        for finding in findings:
+            if finding.state != "breached" or finding.severity not in _BREACHING:
+                continue
+            sets = out.get(finding.rule)
+            if sets is None:
+                continue
+            mentees, mentors = sets
+            subject = finding.subject
+            unit = roster.units.get(subject) if subject not in roster.people else None
+            if unit is not None:
+                mentees.update(unit.mentees)
+                mentors.update(unit.mentors)
+            elif role.get(subject) == "mentee":
+                mentees.add(subject)
+            elif role.get(subject) == "mentor":
+                mentors.add(subject)
+            mentors.update(m for m in finding.mentors if role.get(m) == "mentor")
+        n_mentees, n_mentors = len(self._mentees), len(self._mentors)
+        return {
+            rule: {"mentees": _ratio(100 * (n_mentees - len(mentees)), n_mentees, 1, 100.0),
+                   "mentors": _ratio(100 * (n_mentors - len(mentors)), n_mentors, 1, 100.0)}
+            for rule, (mentees, mentors) in out.items()
+        }
+
+
+def _ratio(part: float, whole: int, digits: int, empty: float = 0.0) -> float:
+    return round(part / whole, digits) if whole else empty
+
+
+def _reply_stats(seconds: list[float], unanswered: int) -> dict[str, Any]:
+    hours = sorted(s / 3600 for s in seconds)
+    if not hours:
+        return {"answered": 0, "median_hours": None, "p90_hours": None, "unanswered": unanswered}
+    p90 = hours[max(0, math.ceil(0.9 * len(hours)) - 1)]
+    return {"answered": len(hours), "median_hours": round(statistics.median(hours), 1),
+            "p90_hours": round(p90, 1), "unanswered": unanswered}
+
+
+# --------------------------------------------------------------------------- text
+
+
+def metrics_text(metrics: dict[str, Any], indent: str = "  ") -> list[str]:
+    """The metrics as aligned text tables (what ``check`` and ``demo`` print)."""
+    if "meetings_per_month" not in metrics:
+        return _generic(metrics, indent)
+    lines: list[str] = []
+    meetings = metrics["meetings_per_month"]
+    contacts = metrics.get("contacts_per_mentee_per_month", {})
+    rows: list[tuple[str, ...]] = [
+        ("month", "group meetings", "individual", "contacts/mentee", "mentees reached")]
+    for month, counts in meetings.items():
+        reach = contacts.get(month, {})
+        rows.append((month, f"{counts['group']:,}", f"{counts['individual']:,}",
+                     f"{reach.get('mean', 0):.2f}", f"{reach.get('reached_pct', 0):.1f}%"))
+    lines += _table(rows, indent)
+    lines.append(f"{indent}voluntary one-to-one meetings: "
+                 f"{metrics.get('voluntary_one_to_one_meetings', 0):,} "
+                 f"({metrics.get('mentees', 0):,} mentees, {metrics.get('mentors', 0):,} mentors)")
+    replies = metrics.get("reply_hours_by_channel", {})
+    if replies:
+        rows = [("reply time", "answered", "median", "90th pct", "unanswered")]
+        for channel, stats in replies.items():
+            rows.append((channel, f"{stats['answered']:,}", _hours(stats["median_hours"]),
+                         _hours(stats["p90_hours"]), f"{stats['unanswered']:,}"))
+        lines.append("")
+        lines += _table(rows, indent)
+    compliance = metrics.get("compliance_pct_by_rule", {})
+    if compliance:
+        rows = [("in compliance", "mentees", "mentors")]
+        rows += [(rule, f"{v['mentees']:.1f}%", f"{v['mentors']:.1f}%")
+                 for rule, v in compliance.items()]
+        lines.append("")
+        lines += _table(rows, indent)
+    return lines
+
+
+def _hours(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}h"
+
+
+def _table(rows: Sequence[Sequence[str]], indent: str) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        indent + "  ".join(
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _generic(metrics: dict[str, Any], indent: str) -> list[str]:
+    lines: list[str] = []
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines.extend(_generic(value, indent + "  "))
+        else:
+            lines.append(f"{indent}{key}: {value}")
+    return lines
