@@ -1,15 +1,55 @@
 """reply-window: a mentee's message on one of ``channels`` is answered ``within`` a time.
 
-The window is elapsed time: 24h is 24 real hours, also across a daylight-saving
-change. An answer is a message from a mentor of the unit with ``reply_to``
-naming the mentee's message, or else the first contact from a mentor of the
-unit to that mentee after it (any channel). A late answer is a breach that says
-how late; an unanswered message is ``pending`` until its deadline passes
-(``at_risk`` within ``warn_before`` of it), then a breach.
+A *window* opens when a ``message`` goes from a mentee to a mentor of one of
+the mentee's units on one of ``channels``. With ``units: all`` (the default)
+overlay units count (a message to an MD/PhD Peer Mentor must be answered
+too); with ``units: regular`` only the mentee's regular unit does. A message
+to mentors of two units opens one window per unit.
 
-With ``duty: unit`` (the default) either mentor of the pair may answer. With
-``duty: mentor`` the addressed mentor must answer, except while they are on a
-notified absence, when their partner's answer counts.
+The window closes at the *answer*, whichever comes first of
+
+- a ``message`` from a mentor who owes the answer whose ``reply_to`` names
+  the mentee's message (to anyone: a reply in a group thread counts), and
+- any *contact* from such a mentor to that mentee after it, on any channel:
+  a message to the mentee or a meeting both attended.
+
+The window is elapsed time: ``24h`` is 24 real hours, also across a
+daylight-saving change (a text sent at 14:00 the day before clocks go back
+is due at 13:00 the next day by the wall clock). An answer exactly at the
+deadline is on time.
+
+Who owes the answer (``duty``):
+
+``unit`` (default)
+    any mentor of the unit the window belongs to: a pair partner's answer
+    always counts.
+``mentor``
+    the mentor the message was sent to (a window per addressed mentor). While
+    that mentor is on an absence they notified the partner of, and the
+    absence overlaps the time from the message to the answer, the notified
+    partner's answer counts for them. The duty does not disappear: without
+    an answer from one of them the window breaches.
+
+What ``check`` reports (one finding per window, ``subject`` the mentee, the
+``period`` the month of the message, ``evidence`` the message and its
+answer):
+
+- a late answer: "answered 2 hours 30 minutes late (26 hours 30 minutes after
+  the text of Fri 31 Oct 14:05)";
+- no answer by ``as_of`` although the deadline has passed: "not answered".
+
+What ``status`` gives: each open window (``pending``; ``at_risk`` from
+``warn_before`` before the deadline; ``breached`` once it has passed and
+still unanswered) and each window answered on time whose deadline is still
+ahead (``met``), due at the deadline, naming the mentors who owe the answer.
+
+Which messages are evaluated: those sent in a month that overlaps a term
+(the months ``contact-cadence`` evaluates; the academic year including its
+breaks, but not a summer month outside every term). Events after ``as_of``
+are ignored. A message with no ``channel`` in ``channels`` opens no window.
+
+Options: ``channels`` (required), ``within`` (required), ``duty``,
+``units`` (``all``/``regular``), ``warn_before`` (default ``4h``).
 
 Example (UMMS)::
 
@@ -18,6 +58,15 @@ Example (UMMS)::
       source: Texts and phone calls must be responded to within 24 hours.
       channels: [text, phone]
       within: 24h
+      warn_before: 4h
+    - id: reply-emails
+      kind: reply-window
+      source: E-mails must be replied to within 48 hours.
+      channels: [email]
+      within: 48 hours
+
+With these rules an e-mail answered after 47 hours is on time and one
+answered after 49 hours is late by one hour.
 """
 
 from __future__ import annotations
@@ -28,10 +77,19 @@ from typing import Literal
 
 from pydantic import Field
 
+from mentorrules.activity.models import Event
 from mentorrules.durations import Duration
-from mentorrules.program.models import Program, RuleOptions
-from mentorrules.rules._todo import not_yet
-from mentorrules.rules.base import Kind
+from mentorrules.program.models import Program, RuleOptions, RuleSpec
+from mentorrules.report import Finding, Obligation
+from mentorrules.rules._activity import (
+    AbsenceBook,
+    PeriodPlan,
+    RosterIndex,
+    channel_noun,
+    elapsed,
+    when,
+)
+from mentorrules.rules.base import Context, Evaluator, Kind, why
 from mentorrules.rules.options import Duty, unknown
 
 
@@ -47,14 +105,248 @@ class Options(RuleOptions):
     )
 
 
+_NOBODY: frozenset[str] = frozenset()
+
+
+class _Window:
+    """One mentee message awaiting an answer from ``answerers`` (or covering ``partners``)."""
+
+    __slots__ = ("answer_id", "answer_ts", "answerers", "channel", "deadline", "mentee",
+                 "message", "owner", "partners", "period", "ts", "unit")
+
+    def __init__(self, event: Event, mentee: str, unit: str, owner: str,
+                 answerers: frozenset[str], partners: frozenset[str], deadline: float,
+                 period: str) -> None:
+        self.message = event.id
+        self.ts = event.ts
+        self.channel = event.channel
+        self.mentee = mentee
+        self.unit = unit
+        self.owner = owner
+        self.answerers = answerers
+        self.partners = partners
+        self.deadline = deadline
+        self.period = period
+        self.answer_id = ""
+        self.answer_ts = 0.0
+
+
+class ReplyWindow:
+    """Keeps the open windows (by mentee and by message id) and the late answers."""
+
+    def __init__(self, spec: RuleSpec, options: Options, context: Context) -> None:
+        self.spec = spec
+        self.options = options
+        self.context = context
+        self.index = RosterIndex(context)
+        self.months = PeriodPlan(context, "month")
+        self.channels = frozenset(options.channels)
+        self.within = options.within.total_seconds()
+        self.overlays = options.units == "all"
+        self.by_mentor = options.duty == "mentor"
+        self.until = context.as_of_ts
+        self.book = AbsenceBook() if self.by_mentor else None
+        self.wants = frozenset({"message", "meeting", "absence"} if self.by_mentor
+                               else {"message", "meeting"})
+        self.answerers = {u: frozenset(m) for u, m in self.index.mentors_of_unit.items()}
+        self.by_mentee: dict[str, list[_Window]] = {}
+        self.by_message: dict[str, list[_Window]] = {}
+        self.late: list[_Window] = []
+        self.recent: list[_Window] = []  # answered on time, deadline still ahead of as_of
+
+    # ------------------------------------------------------------------ hot path
+
+    def feed(self, event: Event) -> None:
+        if event.ts > self.until:
+            return
+        kind = event.type
+        if kind == "message":
+            sender = event.sender
+            if sender in self.index.mentees:
+                if event.channel in self.channels:
+                    self._open(event)
+            elif sender in self.index.mentors:
+                self._answer_message(event)
+        elif kind == "meeting":
+            self._answer_meeting(event)
+        elif kind == "absence" and self.book is not None:
+            oldest = min((ws[0].ts for ws in self.by_mentee.values() if ws), default=event.ts)
+            self.book.add(event, forget_before=min(oldest, event.ts))
+
+    def _open(self, event: Event) -> None:
+        p = self.months.find(event.ts)
+        if p < 0:
+            return
+        mentee = event.sender
+        period = self.months.periods[p].id
+        deadline = event.ts + self.within
+        table = self.index.shared_all if self.overlays else self.index.shared_regular
+        opened: list[_Window] = []
+        seen: set[str] = set()
+        for mentor in event.recipients:
+            units = table.get((mentor, mentee))
+            if not units:
+                continue
+            if self.by_mentor:
+                if mentor in seen:
+                    continue
+                seen.add(mentor)
+                partners = frozenset(
+                    m for u in units for m in self.index.mentors_of_unit[u] if m != mentor
+                )
+                opened.append(_Window(event, mentee, units[0], mentor, frozenset((mentor,)),
+                                      partners, deadline, period))
+            else:
+                for unit in units:
+                    if unit in seen:
+                        continue
+                    seen.add(unit)
+                    opened.append(_Window(event, mentee, unit, "",
+                                          self.answerers[unit], _NOBODY, deadline, period))
+        if opened:
+            self.by_mentee.setdefault(mentee, []).extend(opened)
+            self.by_message[event.id] = opened
+
+    def _answers(self, window: _Window, mentor: str, ts: float) -> bool:
+        if mentor in window.answerers:
+            return True
+        return (self.book is not None and mentor in window.partners
+                and self.book.covers(window.owner, mentor, window.ts, ts))
+
+    def _answer_message(self, event: Event) -> None:
+        mentor = event.sender
+        if event.reply_to:
+            waiting = self.by_message.get(event.reply_to)
+            if waiting:
+                for window in list(waiting):
+                    if self._answers(window, mentor, event.ts):
+                        self._close(window, event)
+        for mentee in event.recipients:
+            waiting = self.by_mentee.get(mentee)
+            if waiting:
+                for window in list(waiting):
+                    if self._answers(window, mentor, event.ts):
+                        self._close(window, event)
+
+    def _answer_meeting(self, event: Event) -> None:
+        people = event.people
+        if not any(p in self.by_mentee for p in people):
+            return
+        mentors = [p for p in people if p in self.index.mentors]
+        for mentee in people:
+            waiting = self.by_mentee.get(mentee)
+            if not waiting:
+                continue
+            for window in list(waiting):
+                if any(self._answers(window, m, event.ts) for m in mentors):
+                    self._close(window, event)
+
+    def _close(self, window: _Window, answer: Event) -> None:
+        window.answer_id = answer.id
+        window.answer_ts = answer.ts
+        mine = self.by_mentee[window.mentee]
+        mine.remove(window)
+        if not mine:
+            del self.by_mentee[window.mentee]
+        siblings = self.by_message[window.message]
+        siblings.remove(window)
+        if not siblings:
+            del self.by_message[window.message]
+        if answer.ts - window.ts > self.within:
+            self.late.append(window)
+        elif window.deadline > self.until:
+            self.recent.append(window)
+
+    # ------------------------------------------------------------------ results
+
+    def _open_windows(self) -> Iterator[_Window]:
+        for windows in self.by_mentee.values():
+            yield from windows
+
+    def _mentors(self, window: _Window) -> tuple[str, ...]:
+        if window.owner:
+            return (window.owner,)
+        return self.index.mentors_of_unit.get(window.unit, ())
+
+    def _what(self, window: _Window) -> str:
+        return f"the {channel_noun(window.channel)} of {when(self.context.localize(window.ts))}"
+
+    def findings(self) -> Iterator[Finding]:
+        rule = f"; replies are due within {elapsed(self.within)}{why(self.spec)}"
+        for window in self.late:
+            took = window.answer_ts - window.ts
+            yield self._finding(
+                window,
+                f"answered {elapsed(took - self.within)} late ({elapsed(took)} after "
+                f"{self._what(window)}){rule}",
+                (window.message, window.answer_id),
+                {"elapsed_seconds": took, "late_seconds": took - self.within},
+            )
+        for window in self._open_windows():
+            if window.deadline < self.until:
+                yield self._finding(
+                    window,
+                    f"not answered: {self._what(window)} was due an answer by "
+                    f"{when(self.context.localize(window.deadline))}{rule}",
+                    (window.message,),
+                    {},
+                )
+
+    def _finding(self, window: _Window, message: str, evidence: tuple[str, ...],
+                 details: dict[str, float]) -> Finding:
+        return self.context.finding(
+            self.spec,
+            subject=window.mentee,
+            unit=window.unit,
+            period=window.period,
+            due=self.context.localize(window.deadline),
+            message=message,
+            evidence=evidence,
+            mentors=self._mentors(window),
+            details={"within_seconds": self.within, **details},
+        )
+
+    def obligations(self) -> Iterator[Obligation]:
+        warn = self.options.warn_before
+        lead = warn.total_seconds() if warn is not None else None
+        for window in self._open_windows():
+            if window.deadline < self.until:
+                state = "breached"
+            elif lead is not None and self.until >= window.deadline - lead:
+                state = "at_risk"
+            else:
+                state = "pending"
+            due = self.context.localize(window.deadline)
+            yield self.context.obligation(
+                self.spec, subject=window.mentee, unit=window.unit,
+                mentors=self._mentors(window), due=due, state=state,
+                message=f"reply to {window.mentee}: {self._what(window)} ({window.message}) "
+                        f"is due an answer by {when(due)}",
+                evidence=(window.message,),
+            )
+        for window in self.recent:
+            yield self.context.obligation(
+                self.spec, subject=window.mentee, unit=window.unit,
+                mentors=self._mentors(window), due=self.context.localize(window.deadline),
+                state="met",
+                message=f"{self._what(window)} from {window.mentee} ({window.message}) was "
+                        f"answered ({window.answer_id})",
+                evidence=(window.message, window.answer_id),
+            )
+
+
 def _references(options: Options, program: Program) -> Iterator[tuple[str, str]]:
     yield from unknown("channels", options.channels, program.channels, "channel")
+
+
+def bind(spec: RuleSpec, options: Options, context: Context) -> Evaluator:
+    return ReplyWindow(spec, options, context)
 
 
 KIND = Kind(
     name="reply-window",
     options=Options,
     doc=__doc__ or "",
-    binder=not_yet,
+    binder=bind,
     check_references=_references,
 )

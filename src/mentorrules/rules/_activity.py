@@ -1,0 +1,426 @@
+"""Shared pieces of the activity rule kinds.
+
+Everything here is built once when a rule is bound, so that ``feed()`` - the hot
+path, called once per event - does dictionary and set look-ups only:
+
+- :class:`RosterIndex`: who is a mentor or a mentee, which units a mentor and a
+  mentee share, each unit's mentors and mentees in roster order;
+- :func:`contacts`: the ``(unit, mentee, mentor)`` contacts an event makes;
+- :class:`PeriodPlan`: the evaluated periods of a rule, which have ended by
+  ``as_of``, and which one is current;
+- :class:`AbsenceBook`: mentors' notified absences, for partner cover;
+- :class:`CadenceEvaluator`: "at least N per period" counting, shared by the
+  contact and meeting cadences;
+- :func:`when`, :func:`elapsed`, :func:`channel_noun`, ...: words for messages.
+
+Events later than ``as_of`` are ignored by every activity kind: a check "as of"
+a moment sees the log as it stood then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from mentorrules.activity.models import Event
+from mentorrules.durations import humanize
+from mentorrules.periods import Period, PeriodIndex
+from mentorrules.program.models import RuleSpec
+from mentorrules.report import Finding, Obligation
+from mentorrules.rules.base import Context
+from mentorrules.rules.options import CadenceOptions
+
+Contact = tuple[str, str, str]
+"""``(unit, mentee, mentor)``: a mentor of ``unit`` was in contact with its ``mentee``."""
+
+Key = tuple[str, str, str]
+"""A cadence subject: ``(subject, unit, mentor)``; ``mentor`` is ``""`` for unit duty."""
+
+
+# --------------------------------------------------------------------------- roster
+
+
+class RosterIndex:
+    """Plain dicts and sets over the roster, for look-ups in ``feed()``."""
+
+    __slots__ = (
+        "mentees",
+        "mentees_of_unit",
+        "mentors",
+        "mentors_of_unit",
+        "overlay_units",
+        "regular_units",
+        "regular_units_of_mentor",
+        "role_of",
+        "shared_all",
+        "shared_regular",
+    )
+
+    def __init__(self, context: Context) -> None:
+        roster = context.roster
+        self.role_of: dict[str, str] = context.role_of
+        self.mentors = frozenset(p for p, role in self.role_of.items() if role == "mentor")
+        self.mentees = frozenset(p for p, role in self.role_of.items() if role == "mentee")
+        self.regular_units: tuple[str, ...] = tuple(u.id for u in roster.regular_units())
+        self.overlay_units: tuple[str, ...] = tuple(u.id for u in roster.overlay_units())
+        self.mentors_of_unit: dict[str, tuple[str, ...]] = {
+            u.id: u.mentors for u in roster.units.values()
+        }
+        self.mentees_of_unit: dict[str, tuple[str, ...]] = {
+            u.id: u.mentees for u in roster.units.values()
+        }
+        regular_of_mentor: dict[str, list[str]] = {}
+        shared_regular: dict[tuple[str, str], list[str]] = {}
+        shared_all: dict[tuple[str, str], list[str]] = {}
+        for unit in roster.units.values():
+            for mentor in unit.mentors:
+                if not unit.overlay:
+                    regular_of_mentor.setdefault(mentor, []).append(unit.id)
+                for mentee in unit.mentees:
+                    shared_all.setdefault((mentor, mentee), []).append(unit.id)
+                    if not unit.overlay:
+                        shared_regular.setdefault((mentor, mentee), []).append(unit.id)
+        self.regular_units_of_mentor = {k: tuple(v) for k, v in regular_of_mentor.items()}
+        self.shared_regular: dict[tuple[str, str], tuple[str, ...]] = {
+            k: tuple(v) for k, v in shared_regular.items()
+        }
+        self.shared_all: dict[tuple[str, str], tuple[str, ...]] = {
+            k: tuple(v) for k, v in shared_all.items()
+        }
+
+    def shared(self, mentor: str, mentee: str, *, overlays: bool = False) -> tuple[str, ...]:
+        """The units in which ``mentor`` mentors ``mentee`` (regular only unless ``overlays``)."""
+        table = self.shared_all if overlays else self.shared_regular
+        return table.get((mentor, mentee), ())
+
+
+def contacts(index: RosterIndex, event: Event, *, overlays: bool = False) -> set[Contact]:
+    """The contacts ``event`` makes, as ``(unit, mentee, mentor)``.
+
+    A ``message`` from a mentor to a mentee of one of the mentor's units is a
+    contact with each such recipient (a group message counts for each). A
+    ``meeting`` is a contact between every mentee and every mentor of the
+    mentee's unit who attended (attendees are ``from`` plus ``to``). Overlay
+    units (e.g. MD/PhD) count only with ``overlays=True``. Other event types
+    make no contact.
+    """
+    table = index.shared_all if overlays else index.shared_regular
+    found: set[Contact] = set()
+    if event.type == "message":
+        sender = event.sender
+        if sender not in index.mentors:
+            return found
+        for mentee in event.recipients:
+            for unit in table.get((sender, mentee), ()):
+                found.add((unit, mentee, sender))
+    elif event.type == "meeting":
+        people = event.people
+        present = [p for p in people if p in index.mentors]
+        if not present:
+            return found
+        for mentee in people:
+            if mentee not in index.mentees:
+                continue
+            for mentor in present:
+                for unit in table.get((mentor, mentee), ()):
+                    found.add((unit, mentee, mentor))
+    return found
+
+
+def mentees_present(index: RosterIndex, event: Event) -> int:
+    """How many distinct mentees attended ``event``."""
+    return len({p for p in event.people if p in index.mentees})
+
+
+def meeting_format(index: RosterIndex, event: Event) -> str:
+    """``group`` or ``individual``: the ``format`` column, else two or more mentees make a group.
+
+    Counting mentees rather than recipients means a pair of mentors meeting one
+    mentee is an individual meeting, whoever is named as the organiser.
+    """
+    if event.format:
+        return event.format
+    return "group" if mentees_present(index, event) >= 2 else "individual"
+
+
+# --------------------------------------------------------------------------- periods
+
+
+class PeriodPlan:
+    """The periods a rule evaluates, given its ``per`` and ``terms`` options and ``as_of``.
+
+    ``ended`` lists the evaluated periods over by ``as_of`` (only these can be
+    breached); ``current`` is the evaluated period holding ``as_of``, else the
+    next one, else None.
+    """
+
+    __slots__ = ("current", "ended", "evaluated", "period_index", "periods")
+
+    def __init__(self, context: Context, per: Any, terms: Sequence[str] = ()) -> None:
+        self.period_index: PeriodIndex = context.periods(per)
+        self.periods: tuple[Period, ...] = self.period_index.periods
+        if terms:
+            chosen = [t for t in context.periods("term").periods if t.id in set(terms)]
+            self.evaluated = tuple(
+                any(p.start_ts < t.end_ts and t.start_ts < p.end_ts for t in chosen)
+                for p in self.periods
+            )
+        else:
+            self.evaluated = (True,) * len(self.periods)
+        as_of = context.as_of_ts
+        self.ended = tuple(
+            i for i, p in enumerate(self.periods) if self.evaluated[i] and p.end_ts <= as_of
+        )
+        self.current: int | None = next(
+            (i for i, p in enumerate(self.periods) if self.evaluated[i] and p.end_ts > as_of),
+            None,
+        )
+
+    def find(self, ts: float) -> int:
+        """The index of the evaluated period holding ``ts``, or -1."""
+        i = self.period_index.index(ts)
+        return i if i >= 0 and self.evaluated[i] else -1
+
+
+# --------------------------------------------------------------------------- absences
+
+
+class AbsenceBook:
+    """Mentors' notified absences: when each runs and who was told.
+
+    Absence notices are logged (``at``) before the absence, so an evaluator that
+    wants ``absence`` events has them when a partner's contact arrives.
+    """
+
+    __slots__ = ("_by_mentor",)
+
+    def __init__(self) -> None:
+        self._by_mentor: dict[str, list[tuple[float, float, frozenset[str]]]] = {}
+
+    def add(self, event: Event, forget_before: float | None = None) -> None:
+        """Record ``event``; drop the mentor's absences that ended before ``forget_before``."""
+        if event.start is None or event.end is None or not event.sender:
+            return
+        entries = self._by_mentor.setdefault(event.sender, [])
+        if forget_before is not None:
+            entries[:] = [e for e in entries if e[1] >= forget_before]
+        entries.append((event.start.timestamp(), event.end.timestamp(),
+                        frozenset(event.recipients)))
+
+    def covers(self, absent: str, partner: str, lo: float, hi: float) -> bool:
+        """True when ``absent`` told ``partner`` of an absence overlapping ``lo``..``hi``."""
+        for start, end, told in self._by_mentor.get(absent, ()):
+            if start <= hi and end >= lo and partner in told:
+                return True
+        return False
+
+
+# --------------------------------------------------------------------------- words
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_CHANNEL_NOUNS = {
+    "text": "text",
+    "phone": "call",
+    "email": "e-mail",
+    "chat": "chat message",
+    "in_person": "conversation",
+    "video": "video call",
+}
+_CHANNEL_WORDS = {"in_person": "in person", "video": "by video", "phone": "by phone",
+                  "email": "by e-mail", "text": "by text", "chat": "by chat"}
+
+
+def when(moment: datetime) -> str:
+    """``Fri 31 Oct 14:05`` (locale-independent, in the moment's own zone)."""
+    return (f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} "
+            f"{moment:%H:%M}")
+
+
+def channel_noun(channel: str) -> str:
+    """What a message on ``channel`` is called: ``text``, ``call``, ``e-mail``, ..."""
+    return _CHANNEL_NOUNS.get(channel, f"{channel} message" if channel else "message")
+
+
+def channels_phrase(channels: Iterable[str]) -> str:
+    """``in person or by video`` for ``(in_person, video)``."""
+    words = [_CHANNEL_WORDS.get(c, f"by {c}") for c in channels]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def elapsed(seconds: float) -> str:
+    """A span of time for messages, in hours up to three days: ``26 hours 30 minutes``.
+
+    People measure reply windows in hours ("within 48 hours"), so a lapse of 26.5
+    hours reads better as such than as "1 day 2 hours"; longer spans use
+    :func:`mentorrules.durations.humanize`.
+    """
+    whole = int(abs(seconds))
+    if whole >= 3 * 86400:
+        return humanize(timedelta(seconds=whole))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n} {name}{'s' if n != 1 else ''}"
+             for n, name in ((hours, "hour"), (minutes, "minute")) if n]
+    if not parts:
+        return f"{secs} second{'s' if secs != 1 else ''}"
+    return " ".join(parts)
+
+
+def per_phrase(per: str) -> str:
+    """``a month``, ``a term``, ..."""
+    return f"a {per}"
+
+
+def listing(names: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --------------------------------------------------------------------------- cadences
+
+
+class CadenceEvaluator:
+    """Counts qualifying events per subject and period; a subclass says what qualifies.
+
+    Subjects are :data:`Key` tuples fixed at bind time (:meth:`subjects`); state
+    is one list of counts per subject (one slot per period of the calendar) and
+    at most ``min`` evidence ids per subject and period, so memory grows with
+    the roster, not with the log. With ``duty: mentor`` the evaluator also
+    wants ``absence`` events: while a mentor is on an absence they told their
+    partner of, the partner's qualifying events count for them too.
+    """
+
+    wants: frozenset[str] = frozenset()
+    noun = "event"
+
+    def __init__(self, spec: RuleSpec, options: CadenceOptions, context: Context) -> None:
+        self.spec = spec
+        self.options = options
+        self.context = context
+        self.index = RosterIndex(context)
+        self.plan = PeriodPlan(context, options.per, options.terms)
+        self.need = options.min
+        self.channels = frozenset(options.channels) if options.channels else None
+        self.topics = frozenset(options.topics) if options.topics else None
+        self.by_mentor = options.duty == "mentor"
+        self.until = context.as_of_ts
+        self.book = AbsenceBook() if self.by_mentor else None
+        if self.by_mentor:
+            self.wants = self.wants | {"absence"}
+        self.keys: tuple[Key, ...] = tuple(self.subjects())
+        self.counts: dict[Key, list[int]] = {}
+        self.evidence: dict[tuple[Key, int], list[str]] = {}
+        self._slots = len(self.plan.periods)
+
+    # -- what subclasses provide
+
+    def subjects(self) -> Iterator[Key]:
+        raise NotImplementedError
+
+    def credits(self, event: Event) -> set[Key]:
+        """The subjects ``event`` counts for (already inside an evaluated period)."""
+        raise NotImplementedError
+
+    def shortfall(self, key: Key, period: Period, count: int) -> str:
+        """The message of a finding: why ``key`` fell short in ``period``."""
+        raise NotImplementedError
+
+    def reminder(self, key: Key, period: Period, count: int) -> str:
+        """The message of an obligation for ``key`` in ``period``."""
+        raise NotImplementedError
+
+    # -- the hot path
+
+    def feed(self, event: Event) -> None:
+        if event.ts > self.until:
+            return
+        if event.type == "absence":
+            if self.book is not None:
+                self.book.add(event, forget_before=event.ts)
+            return
+        p = self.plan.find(event.ts)
+        if p < 0:
+            return
+        if self.channels is not None and event.channel not in self.channels:
+            return
+        if self.topics is not None and event.topic not in self.topics:
+            return
+        keys = self.credits(event)
+        if not keys:
+            return
+        if self.book is not None:
+            keys |= self._covered(keys, event.ts)
+        need = self.need
+        for key in keys:
+            row = self.counts.get(key)
+            if row is None:
+                row = self.counts[key] = [0] * self._slots
+            if row[p] < need:
+                self.evidence.setdefault((key, p), []).append(event.id)
+            row[p] += 1
+
+    def _covered(self, keys: set[Key], ts: float) -> set[Key]:
+        """Keys of mentors on a notified absence whose partner made one of ``keys``."""
+        assert self.book is not None
+        extra: set[Key] = set()
+        for subject, unit, mentor in keys:
+            for other in self.index.mentors_of_unit.get(unit, ()):
+                if other != mentor and self.book.covers(other, mentor, ts, ts):
+                    extra.add((subject, unit, other))
+        return extra
+
+    # -- results
+
+    def count(self, key: Key, p: int) -> int:
+        row = self.counts.get(key)
+        return row[p] if row is not None else 0
+
+    def mentors(self, key: Key) -> tuple[str, ...]:
+        return (key[2],) if key[2] else self.index.mentors_of_unit.get(key[1], ())
+
+    def findings(self) -> Iterator[Finding]:
+        periods = self.plan.periods
+        for p in self.plan.ended:
+            period = periods[p]
+            for key in self.keys:
+                n = self.count(key, p)
+                if n >= self.need:
+                    continue
+                yield self.context.finding(
+                    self.spec,
+                    subject=key[0],
+                    unit=key[1],
+                    period=period.id,
+                    due=period.end,
+                    message=self.shortfall(key, period, n),
+                    evidence=tuple(self.evidence.get((key, p), ())),
+                    mentors=self.mentors(key),
+                    details={"count": n, "min": self.need},
+                )
+
+    def obligations(self) -> Iterator[Obligation]:
+        p = self.plan.current
+        if p is None:
+            return
+        period = self.plan.periods[p]
+        warn = self.options.warn_before
+        warn_ts = period.end_ts - warn.total_seconds() if warn is not None else None
+        for key in self.keys:
+            n = self.count(key, p)
+            yield self.context.obligation(
+                self.spec,
+                subject=key[0],
+                unit=key[1],
+                mentors=self.mentors(key),
+                period=period.id,
+                due=period.end,
+                state=self.context.state_for(period, n >= self.need, warn_ts),
+                message=self.reminder(key, period, n),
+                evidence=tuple(self.evidence.get((key, p), ())),
+            )
