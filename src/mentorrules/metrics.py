@@ -259,7 +259,7 @@ def metrics_text(metrics: dict[str, Any], indent: str = "  ") -> list[str]:
                  f"({metrics.get('mentees', 0):,} mentees, {metrics.get('mentors', 0):,} mentors)")
     replies = metrics.get("reply_hours_by_channel", {})
     if replies:
-        rows = [("reply time", "answered", "median", "90th pct", "unanswered")]
+        rows = [("replies by channel", "answered", "median", "90th pct", "unanswered")]
         for channel, stats in replies.items():
             rows.append((channel, f"{stats['answered']:,}", _hours(stats["median_hours"]),
                          _hours(stats["p90_hours"]), f"{stats['unanswered']:,}"))
@@ -267,7 +267,7 @@ def metrics_text(metrics: dict[str, Any], indent: str = "  ") -> list[str]:
         lines += _table(rows, indent)
     compliance = metrics.get("compliance_pct_by_rule", {})
     if compliance:
-        rows = [("in compliance", "mentees", "mentors")]
+        rows = [("rule", "mentees in compliance", "mentors in compliance")]
         rows += [(rule, f"{v['mentees']:.1f}%", f"{v['mentors']:.1f}%")
                  for rule, v in compliance.items()]
         lines.append("")
