@@ -87,21 +87,25 @@ def _parse_human(original: str, text: str) -> timedelta:
             raise DurationError(original, f"unknown unit {unit!r}{did_you_mean(unit, _UNITS)}")
         total += float(number) * _UNITS[unit]
         pos = match.end()
+    if total > _MAX.total_seconds():  # before timedelta(), which overflows on huge numbers
+        raise DurationError(original, "it is longer than ten years")
     return timedelta(seconds=total)
 
 
 def format_duration(value: timedelta) -> str:
     """The shortest human spelling that reads back to the same value (``1d 12h``)."""
-    seconds = int(value.total_seconds())
-    if seconds != value.total_seconds():
-        return f"{value.total_seconds()}s"
-    if seconds < 3 * 86400 and seconds % 3600 == 0:
+    seconds, micros = divmod(value // timedelta(microseconds=1), 1_000_000)
+    if not micros and seconds < 3 * 86400 and seconds % 3600 == 0:
         return f"{seconds // 3600}h"  # people say "48h", not "2d", for reply windows
     parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         count, seconds = divmod(seconds, size)
         if count:
             parts.append(f"{count}{unit}")
+    if micros:  # fixed point: "1.5s", never "1e-06s", which would not read back
+        parts.append(f"{seconds}.{micros:06d}".rstrip("0") + "s")
+    elif seconds:
+        parts.append(f"{seconds}s")
     return " ".join(parts) or "0s"
 
 

@@ -130,12 +130,15 @@ def _rule_branch(name: str, kind: Any, reserved: dict[str, Schema],
     properties = {key: value for key, value in options.get("properties", {}).items()
                   if key not in RuleSpec.RESERVED}
     properties.update(copy.deepcopy(reserved))
+    # The summary line only: the full docstring is the manual (`mentorrules` docs), and
+    # keeping it out of the schema spares a regeneration for every edit of a rule's prose.
     doc = (kind.doc or "").strip()
-    properties["kind"] = {"const": name, "description": doc.splitlines()[0] if doc else name}
+    summary = doc.splitlines()[0] if doc else name
+    properties["kind"] = {"const": name, "description": summary}
     required = [key for key in options.get("required", []) if key not in RuleSpec.RESERVED]
     return {
         "title": name,
-        "description": doc or name,
+        "description": summary,
         "type": "object",
         "properties": properties,
         "required": ["id", "kind", *required],
