@@ -66,7 +66,8 @@ def test_a_late_answer_says_how_late() -> None:
     assert (finding.subject, finding.unit, finding.period) == ("s-01", "c1", "2025-10")
     assert finding.evidence == ("m1", "r1")
     assert finding.mentors == ("p-a", "p-b")
-    assert finding.due is not None and finding.due.isoformat() == "2025-11-01T14:05:00-04:00"
+    assert finding.due is not None
+    assert finding.due.isoformat() == "2025-11-01T14:05:00-04:00"
     assert finding.message.startswith(
         "answered 2 hours 30 minutes late (26 hours 30 minutes after the text of Fri 31 Oct "
         "14:05); replies are due within 24 hours (handbook: \"Texts and phone calls must be "
