@@ -97,9 +97,13 @@ def joined(items: Sequence[str], last: str = "and") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-def label(person: Person | None, ident: str, *, level: bool = False) -> str:
-    """``Priya Natarajan (m3-07)``; with ``level``: ``Priya Natarajan (m3-07, M3)``."""
-    extra = [(person.level or "no level") if person else "not on the roster"] if level else []
+def label(person: Person | None, ident: str, *, level: bool = False, line: bool = False) -> str:
+    """``Priya Natarajan (m3-07)``; ``level`` adds the level, ``line`` the row's line."""
+    extra = []
+    if level:
+        extra.append((person.level or "no level") if person else "not on the roster")
+    if line and person is not None and person.line:
+        extra.append(f"line {person.line}")
     if person is not None and person.name:
         return f"{person.name} ({', '.join([ident, *extra])})"
     return f"{ident} ({', '.join(extra)})" if extra else ident
@@ -112,11 +116,6 @@ def labels(roster: Roster, ids: Iterable[str], *, level: bool = False, limit: in
     if len(ids) > limit:
         named.append(f"{len(ids) - limit} more")
     return joined(named)
-
-
-def line_of(person: Person | None) -> str:
-    """`` (line 40)`` when the row's line is known, else the empty string."""
-    return f" (line {person.line})" if person is not None and person.line else ""
 
 
 def counts_by_level(roster: Roster, ids: Iterable[str]) -> dict[str, list[str]]:

@@ -17,9 +17,10 @@ Findings, one per unit at most of each sort:
   compared in any unit has a community, a single ``info`` finding about the
   program says so instead of one per unit.
 
-Whether a community exists at all (``communities:`` in the program) is
-``referential-integrity``'s business. Unit ids only one row names are left to
-``referential-integrity`` too.
+When the program declares its ``communities``, a community it does not
+declare (a typo such as ``Brich``) is ``referential-integrity``'s finding, and
+that person is left out of the comparison here. Unit ids only one row names
+are left to ``referential-integrity`` too.
 
 Options:
 
@@ -51,7 +52,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from mentorrules.program.models import RuleOptions, RuleSpec
 from mentorrules.report import Finding
@@ -64,9 +65,17 @@ Who = Literal["faculty", "mentors", "mentees"]
 
 class Options(RuleOptions):
     who: tuple[Who, ...] = Field(
-        default=("faculty", "mentors"), min_length=1,
+        default=("faculty", "mentors"),
         description="Which members of a unit must share a learning community",
     )
+
+    @field_validator("who")
+    @classmethod
+    def _someone(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # A validator, not min_length: pydantic would also report a bad item as "too short".
+        if not value:
+            raise ValueError("name at least one of faculty, mentors, mentees")
+        return value
 
 
 class CommunityAlignment(RosterEvaluator):
@@ -99,14 +108,16 @@ class CommunityAlignment(RosterEvaluator):
 
     def _unit(self, unit: Unit, ids: tuple[str, ...]) -> Iterator[Finding]:
         program, roster = self.context.program, self.context.roster
+        declared = program.communities
         groups: dict[str, list[str]] = {}
         unknown: list[str] = []
         for ident in ids:
             community = roster.people[ident].community
-            if community:
-                groups.setdefault(community, []).append(ident)
-            else:
+            if not community:
                 unknown.append(ident)
+            elif not declared or community in declared:
+                groups.setdefault(community, []).append(ident)
+            # else: a community the program does not define; referential-integrity says so
         if len(groups) > 1:
             first = self._reference(unit, groups)
             order = [first, *(c for c in groups if c != first)]
@@ -118,7 +129,7 @@ class CommunityAlignment(RosterEvaluator):
                 unit=unit.id,
                 message=f"{title(program, unit.id)} is not within one learning community: "
                 f"{parts[0]}, while {joined(parts[1:])}{says(self.spec)}",
-                evidence=tuple(i for i in ids if i not in unknown),
+                evidence=tuple(i for c in order for i in groups[c]),
                 details={"communities": {c: groups[c] for c in order}},
             )
         if unknown:

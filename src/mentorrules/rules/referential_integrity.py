@@ -52,7 +52,6 @@ from mentorrules.rules._structure import (
     label,
     labels,
     level_phrase,
-    line_of,
     noun,
     says,
     title,
@@ -106,7 +105,7 @@ class ReferentialIntegrity(RosterEvaluator):
                 self.spec,
                 subject=person.id,
                 unit=first_unit,
-                message=f"{label(person, person.id)}{line_of(person)} has {field} {value!r}, "
+                message=f"{label(person, person.id, line=True)} has {field} {value!r}, "
                 f"which the program does not define{did_you_mean(value, known)}; its {plural} "
                 f"are {joined(list(known))}{says(self.spec)}",
                 evidence=(person.id,),
@@ -117,7 +116,7 @@ class ReferentialIntegrity(RosterEvaluator):
             yield self.context.finding(
                 self.spec,
                 subject=person.id,
-                message=f"{label(person, person.id)}{line_of(person)} is {_ROLE[person.role]} "
+                message=f"{label(person, person.id, line=True)} is {_ROLE[person.role]} "
                 f"but in no {noun(program)}; give the row its unit ids",
                 evidence=(person.id,),
             )
