@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +29,7 @@ from mentorrules.export.ical import (
     write_calendars_per_mentor,
 )
 from mentorrules.program.loader import load_program
-from mentorrules.program.models import Program
+from mentorrules.program.models import Program, ScheduleItem
 from mentorrules.report import Obligation, Status
 from mentorrules.roster.models import Person, Roster
 from mentorrules.schedule import Occurrence, plan
@@ -346,6 +346,8 @@ HOSTILE = [
     'quote " and \x00 null \x1b escape \x7f del',
     "ünïcödé 中文 emoji 🎓 and a lone surrogate \ud800",
     "END:VCALENDAR",
+    "a literal backslash-N \\N is not a line break, nor is \\n",
+    "\ufeffbyte order mark",
 ]
 
 
@@ -393,7 +395,7 @@ def test_clean_text_keeps_ordinary_text_and_tabs() -> None:
 
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 texts = st.lists(
@@ -435,3 +437,46 @@ def test_any_person_name_round_trips_with_include_names(names: list[str]) -> Non
     silent = build_calendar(program, roster, unit="g-01")
     assert all(f"{names[1].strip()} (a-1)" not in v for v in text_values(silent))
 
+
+
+items = st.builds(
+    ScheduleItem,
+    id=st.just("duty"),
+    title=st.just("Duty"),
+    audience=st.sampled_from(["unit", "mentor", "program"]),
+    every=st.sampled_from(["week", "month", "term"]),
+    weekday=st.none() | st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]),
+    nth=st.none() | st.sampled_from([-1, 1, 2, 3, 4, 5]),
+    at=st.none() | st.sampled_from([time(0, 0), time(1, 30), time(2, 30), time(18, 0),
+                                     time(23, 45)]),
+    duration=st.sampled_from([timedelta(minutes=15), timedelta(hours=1), timedelta(hours=5)]),
+    deadline=st.booleans(),
+    alarm=st.none() | st.just(timedelta(hours=2)),
+).filter(lambda item: item.nth is None or item.weekday is not None)
+
+
+def sunday(at: time, hours: float) -> ScheduleItem:
+    """A weekly Sunday duty: in 2025-2026 two Sundays change the clocks (2 Nov, 8 Mar)."""
+    return ScheduleItem(id="duty", title="Duty", audience="program", every="week",
+                        weekday="SU", at=at, duration=timedelta(hours=hours))
+
+
+@settings(max_examples=60, deadline=None)
+@given(item=items, day=st.none() | st.integers(min_value=1, max_value=31))
+@example(item=sunday(time(1, 30), 1), day=None)  # starts at the first 01:30, ends at the second
+@example(item=sunday(time(2, 30), 0.25), day=None)  # 02:30 does not exist on 8 March
+@example(item=sunday(time(23, 45), 5), day=None)  # ends after the change
+
+def test_any_schedule_item_expands_exactly(item: ScheduleItem, day: int | None) -> None:
+    if day is not None and item.nth is None:
+        item = item.model_copy(update={"day": day})
+    for name, mentor in (("umms", "m-4"), ("medmentors", "mm-1")):
+        program = PROGRAMS[name].model_copy(update={"schedule": (item,)})
+        occurrences = plan(program, ROSTERS[name], mentor=mentor)
+        ics = build_calendar(program, ROSTERS[name], mentor=mentor)
+        assert expanded_by_recurring_ical_events(ics) == planned(occurrences)
+        calendar = PROGRAMS[name].calendar
+        for occ in occurrences:
+            if occ.item_id == "duty":
+                assert not calendar.skipped(occ.day)
+                assert calendar.term_of(occ.day) is not None

@@ -7,10 +7,16 @@ gives one calendar per mentor; :func:`write_calendar` and
 
 What the output holds:
 
-- ``METHOD:PUBLISH``, ``X-WR-CALNAME``, ``X-WR-CALDESC``, ``X-WR-TIMEZONE``,
-  ``REFRESH-INTERVAL`` and ``X-PUBLISHED-TTL`` (valid DURATION values) and one
-  ``VTIMEZONE`` for the program's zone, covering the academic year with a year
-  to spare each side, so every ``TZID`` used is defined in the file.
+- ``METHOD:PUBLISH``, ``X-WR-CALNAME``, ``X-WR-CALDESC``, ``REFRESH-INTERVAL``
+  and ``X-PUBLISHED-TTL`` (valid DURATION values) and one ``VTIMEZONE`` for the
+  program's zone, covering the academic year with a year to spare each side, so
+  every ``TZID`` used is defined in the file. There is no ``X-WR-TIMEZONE``:
+  every time carries its zone, and readers that apply ``X-WR-TIMEZONE`` by
+  rewriting UTC times into local ones lose the second 01:30 of the night
+  daylight-saving time ends.
+- Timed items are local times with ``TZID``; an item that starts or ends in that
+  repeated hour, which has no local spelling of its own (RFC 5545 reads a
+  repeated local time as the first one), is written in UTC.
 - Deadlines are ``VEVENT``s (Google and Outlook ignore ``VTODO``), transparent
   so that they do not block free/busy time, as are all-day items, whose
   ``DTSTART``/``DTEND`` are ``DATE`` values with an exclusive end.
@@ -76,12 +82,31 @@ __all__ = [
 
 # Line breaks in any spelling (CRLF first) become "\n", which icalendar escapes as "\n".
 _BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
     """``text`` safe for an iCalendar TEXT value: one kind of line break, no controls."""
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
+class _Text(icalendar.vText):
+    """A TEXT value escaped exactly as RFC 5545 says.
+
+    ``icalendar.vText`` reads a literal backslash followed by ``N`` as a line
+    break; a name or topic that holds those two characters must keep them.
+    """
+
+    def to_ical(self) -> bytes:
+        escaped = (
+            str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n")
+        )
+        return escaped.encode("utf-8")
+
+
+def _text(value: str) -> _Text:
+    return _Text(clean_text(value))
 
 
 # --------------------------------------------------------------------------- entry points
@@ -114,15 +139,14 @@ def to_ical(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", icalendar.vText(clean_text(name)))
+    cal.add("x-wr-calname", _text(name))
     privacy = (
         "Mentee names included."
         if include_names
         else "Mentee names are left out; export with --include-names to add them."
     )
     about = description if description is not None else f"{program.title}. {privacy}"
-    cal.add("x-wr-caldesc", icalendar.vText(clean_text(about)))
-    cal.add("x-wr-timezone", icalendar.vText(program.timezone))
+    cal.add("x-wr-caldesc", _text(about))
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(refresh))
     first, last = program.calendar.start, program.calendar.end
@@ -134,7 +158,7 @@ def to_ical(
             last_date=date(last.year + 1, 12, 31),
         )
     )
-    for block in _blocks(sorted(occurrences, key=Occurrence.sort_key)):
+    for block in _blocks(sorted(occurrences, key=Occurrence.sort_key), zone):
         event = _event(block, zone, alarms=alarms)
         digest = _digest(event)
         sequence, dtstamp = 0, base
@@ -281,11 +305,12 @@ class _Block:
         return len(self.members) > 1
 
 
-def _blocks(occurrences: Sequence[Occurrence]) -> list[_Block]:
+def _blocks(occurrences: Sequence[Occurrence], zone: zoneinfo.ZoneInfo) -> list[_Block]:
     blocks: list[_Block] = []
     series: dict[str, list[Occurrence]] = {}
     for occ in occurrences:
-        if occ.series is not None and occ.pattern is not None:
+        local = _spelt_locally(occ.start, zone) and _spelt_locally(occ.end, zone)
+        if occ.series is not None and occ.pattern is not None and local:
             series.setdefault(occ.series, []).append(occ)
         else:
             blocks.append(_Block(occ.uid, occ, (occ,)))
@@ -345,8 +370,9 @@ def _event(block: _Block, zone: zoneinfo.ZoneInfo, *, alarms: bool) -> icalendar
     occ = block.first
     event = icalendar.Event()
     event.add("uid", block.uid)
-    event.add("dtstart", _value(occ.start, zone))
-    event.add("dtend", _value(occ.end, zone))
+    start, end = _times(occ, zone)
+    event.add("dtstart", start)
+    event.add("dtend", end)
     if block.recurring:
         last = block.members[-1].start
         until: datetime | date = _utc(last) if isinstance(last, datetime) else last
@@ -354,11 +380,11 @@ def _event(block: _Block, zone: zoneinfo.ZoneInfo, *, alarms: bool) -> icalendar
         event.add("rrule", icalendar.vRecur({**occ.pattern.rrule(), "UNTIL": until}))
         if block.exdates:
             event.add("exdate", [_exdate(occ, d, zone) for d in block.exdates])
-    event.add("summary", icalendar.vText(clean_text(occ.title)))
+    event.add("summary", _text(occ.title))
     if occ.description:
-        event.add("description", icalendar.vText(clean_text(occ.description)))
+        event.add("description", _text(occ.description))
     if occ.location:
-        event.add("location", icalendar.vText(clean_text(occ.location)))
+        event.add("location", _text(occ.location))
     if occ.categories:
         event.add("categories", [clean_text(c) for c in occ.categories])
     if occ.all_day or occ.kind == "deadline":
@@ -366,14 +392,31 @@ def _event(block: _Block, zone: zoneinfo.ZoneInfo, *, alarms: bool) -> icalendar
     if alarms and occ.alarm is not None:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", icalendar.vText(clean_text(occ.title)))
+        alarm.add("description", _text(occ.title))
         alarm.add("trigger", -occ.alarm)
         event.add_component(alarm)
     return event
 
 
-def _value(value: datetime | date, zone: zoneinfo.ZoneInfo) -> datetime | date:
-    return value.astimezone(zone) if isinstance(value, datetime) else value
+def _times(occ: Occurrence, zone: zoneinfo.ZoneInfo) -> tuple[datetime | date, datetime | date]:
+    """DTSTART and DTEND: local times with TZID, or both in UTC when one must be.
+
+    The second 01:30 of the night daylight-saving time ends has no local spelling
+    of its own (RFC 5545 reads a repeated local time as the first one), so an
+    occurrence touching it is written in UTC, start and end alike.
+    """
+    if not isinstance(occ.start, datetime) or not isinstance(occ.end, datetime):
+        return occ.start, occ.end
+    if _spelt_locally(occ.start, zone) and _spelt_locally(occ.end, zone):
+        return occ.start.astimezone(zone), occ.end.astimezone(zone)
+    return occ.start.astimezone(UTC), occ.end.astimezone(UTC)
+
+
+def _spelt_locally(value: datetime | date, zone: zoneinfo.ZoneInfo) -> bool:
+    if not isinstance(value, datetime):
+        return True
+    local = value.astimezone(zone)
+    return local.replace(fold=0).timestamp() == local.timestamp()
 
 
 def _exdate(occ: Occurrence, day: date, zone: zoneinfo.ZoneInfo) -> datetime | date:

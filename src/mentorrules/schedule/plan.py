@@ -64,8 +64,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
-import pendulum
-
 from mentorrules.errors import UsageError
 from mentorrules.periods import periods
 from mentorrules.program.models import Program, ScheduleItem, Selector, Term
@@ -211,11 +209,14 @@ class _Calendar:
         return self.program.calendar.term_of(day)
 
     def local(self, day: date, at: time) -> datetime:
-        """``at`` on ``day`` in the program's zone; a time in a DST gap moves forward."""
-        moment = pendulum.datetime(
-            day.year, day.month, day.day, at.hour, at.minute, at.second, tz=self.program.tz
-        )
-        return datetime.fromtimestamp(moment.timestamp(), self.zone)
+        """``at`` on ``day`` in the program's zone, read as RFC 5545 reads a local time.
+
+        A time that occurs twice (the hour repeated when daylight-saving time ends)
+        is the first of the two; a time that does not occur (the hour skipped when
+        it starts) takes the offset from before the gap, so 02:30 becomes 03:30.
+        """
+        wall = datetime.combine(day, at.replace(tzinfo=None, fold=0), self.zone)
+        return datetime.fromtimestamp(wall.timestamp(), self.zone)
 
     def after(self, start: datetime, elapsed: timedelta) -> datetime:
         return datetime.fromtimestamp(start.timestamp() + elapsed.total_seconds(), self.zone)
