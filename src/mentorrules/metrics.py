@@ -73,6 +73,7 @@ class MetricsCollector:
         self._unit_mentors = {k: frozenset(v) for k, v in unit_mentors.items()}
         self._meetings: dict[str, list[int]] = {}  # month -> [group, individual]
         self._month = ""  # the month being counted
+        self._span = (0.0, 0.0)  # its start and end timestamps
         self._contacts: dict[str, int] = {}  # mentee -> contacts in self._month
         self._contact_months: dict[str, tuple[int, int]] = {}  # month -> (contacts, reached)
         self._waiting: dict[str, list[tuple[str, str, float]]] = {}  # mentee -> messages
@@ -84,17 +85,25 @@ class MetricsCollector:
     def _month_of(self, ts: float) -> str:
         i = self._months.index(ts)
         if i >= 0:
+            period = self._months.periods[i]
+            self._span = (period.start_ts, period.end_ts)
             return self._month_ids[i]
-        return self.context.localize(ts).strftime("%Y-%m")
+        moment = self.context.localize(ts)
+        self._span = (ts, ts)  # outside the evaluated months: look it up each time
+        return moment.strftime("%Y-%m")
 
     def feed(self, event: Event) -> None:
         ts = event.ts
         if ts > self._as_of_ts:
             return
-        month = self._month_of(ts)
-        if month != self._month:
-            self._close_month()
-            self._month = month
+        lo, hi = self._span
+        if lo <= ts < hi:
+            month = self._month
+        else:
+            month = self._month_of(ts)
+            if month != self._month:
+                self._close_month()
+                self._month = month
         if event.type == "meeting":
             self._meeting(event, month, ts)
         else:
@@ -165,7 +174,7 @@ class MetricsCollector:
     def result(self, findings: Sequence[Finding]) -> dict[str, Any]:
         """The metrics as plain data (stable key order; JSON-serialisable)."""
         self._close_month()
-        self._month = ""
+        self._month, self._span = "", (0.0, 0.0)
         begun = [p.id for p in self._months.periods if p.start_ts <= self._as_of_ts]
         months = sorted({*begun, *self._meetings, *self._contact_months})
         n_mentees = len(self._mentees)
