@@ -94,14 +94,9 @@ def report_text(report: Report, *, colour: bool = False, limit_rejected: int = 2
 
 
 def _metrics_text(metrics: dict[str, Any], indent: str = "  ") -> list[str]:
-    lines: list[str] = []
-    for key, value in metrics.items():
-        if isinstance(value, dict):
-            lines.append(f"{indent}{key}:")
-            lines.extend(_metrics_text(value, indent + "  "))
-        else:
-            lines.append(f"{indent}{key}: {value}")
-    return lines
+    from mentorrules.metrics import metrics_text
+
+    return metrics_text(metrics, indent)
 
 
 def report_json(report: Report) -> str:
