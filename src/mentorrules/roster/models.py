@@ -79,7 +79,7 @@ class Roster:
             by_id.setdefault(person.id, person)
         members: dict[str, dict[str, list[str]]] = {}
         for person in by_id.values():
-            for unit_id in person.units:
+            for unit_id in dict.fromkeys(person.units):  # "c01;c01" makes one member, not two
                 roles = members.setdefault(
                     unit_id, {"mentor": [], "mentee": [], "faculty": [], "staff": []}
                 )

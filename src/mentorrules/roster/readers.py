@@ -10,13 +10,13 @@ the read with a :class:`~mentorrules.errors.RowError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from mentorrules._suggest import did_you_mean
-from mentorrules.errors import Location, Problem, RowError
+from mentorrules.errors import InputError, Location, Problem, RowError
 from mentorrules.program.models import Program
 from mentorrules.report import RejectedRow, RowCounts
 from mentorrules.roster.models import Person, Roster
@@ -34,6 +34,7 @@ from mentorrules.tabular import (
 COLUMNS = ("id", "name", "role", "level", "community", "track", "units", "email")
 REQUIRED = ("id", "role")
 ROLES = ("mentor", "mentee", "faculty", "staff")
+_NOT_EXTRA = frozenset((*COLUMNS, "extra", "line"))
 
 
 def read_roster(
@@ -48,7 +49,12 @@ def read_roster(
     ``program`` tells which unit ids are overlay units (e.g. ``md-phd``).
     """
     if isinstance(source, Roster):
-        return source
+        if program is None or all(u.overlay == (u.id in program.overlay_ids)
+                                  for u in source.units.values()):
+            return source
+        # Read without the program (or for another one): which units are overlays changes.
+        return Roster.build(source.people.values(), overlay_ids=program.overlay_ids,
+                            source=source.source, counts=source.counts, rejected=source.rejected)
     name = source_name(source)
     people: list[Person] = []
     rejected: list[RejectedRow] = []
@@ -63,7 +69,7 @@ def read_roster(
 
     rows: Iterable[Any] = read_rows(source, required=REQUIRED, known=COLUMNS, what="roster",
                                     limits=limits)
-    for row in rows:
+    for row in _decoded(rows, name):
         read += 1
         if isinstance(row, BadRow):
             reject(row.line, None, row.reason)
@@ -84,6 +90,17 @@ def read_roster(
                         source=name, counts=counts, rejected=rejected)
 
 
+def _decoded(rows: Iterable[Any], name: str) -> Iterator[Any]:
+    """``rows``, with a text file opened in another encoding turned into a clear error."""
+    try:
+        yield from rows
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            f"the roster is not UTF-8 ({exc.reason} at byte {exc.start})",
+            "save it as UTF-8, or pass the file opened in binary mode ('rb') to have each "
+            "bad row reported", file=name) from None
+
+
 def _person(record: Any, line: int | None, reject: Any) -> Person | None:
     if isinstance(record, Person):
         return record
@@ -96,7 +113,13 @@ def _person(record: Any, line: int | None, reject: Any) -> Person | None:
         reject(line, ident, f"unknown role {role!r}{did_you_mean(role, ROLES)}; "
                f"use one of: {', '.join(ROLES)}")
         return None
-    extra = {str(k): text(v) for k, v in record.items() if k not in COLUMNS and k != "extra"}
+    units = record.get("units")
+    if isinstance(units, Mapping):
+        reject(line, ident, "units must be a list of unit ids (or ';'-separated text), "
+               "not a mapping")
+        return None
+    # "extra" and "line" come back from a Person given as a row (model_dump), not from files.
+    extra = {str(k): text(v) for k, v in record.items() if k not in _NOT_EXTRA}
     if isinstance(record.get("extra"), dict):
         extra.update({str(k): text(v) for k, v in record["extra"].items()})
     try:
@@ -107,11 +130,15 @@ def _person(record: Any, line: int | None, reject: Any) -> Person | None:
             level=text(record.get("level")),
             community=text(record.get("community")),
             track=text(record.get("track")),
-            units=split_list(record.get("units")),
+            units=split_list(units),
             email=text(record.get("email")),
             extra=extra,
-            line=line,
+            line=line if line is not None else _int_or_none(record.get("line")),
         )
     except ValidationError as exc:
         reject(line, ident, "; ".join(e["msg"] for e in exc.errors()))
         return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
