@@ -106,7 +106,7 @@ def test_child_of_itself_is_identity(parent: list[dict[str, Any]]) -> None:
 NESTED = st.recursive(
     st.one_of(st.integers(0, 9), st.text("ab", max_size=2)),
     lambda children: st.dictionaries(st.sampled_from(["k", "l", "m"]), children, max_size=3),
-    max_leaves=8,
+    max_leaves=6,
 )
 
 
@@ -116,7 +116,7 @@ def deep_merge(parent: Any, child: Any) -> Any:
     return child
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(st.dictionaries(st.sampled_from(["units", "referrals", "calendar", "channels"]), NESTED),
        st.dictionaries(st.sampled_from(["units", "referrals", "calendar", "channels"]), NESTED))
 def test_mappings_merge_recursively_calendar_is_replaced(parent: dict[str, Any],

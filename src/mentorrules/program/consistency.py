@@ -138,14 +138,14 @@ def _structure(p: Program) -> Iterator[Issue]:
                        f"{level} mentors are recruited but no unit takes a {level} mentor",
                        f"add {level} to units.mentors, or drop it from recruitment")
         made = {level: c // n for level, (c, n) in per_level.items()}
-        if uneven:
-            pass  # the numbers of units follow once each level divides evenly
-        elif len(set(made.values())) > 1:
+        # While a level does not divide evenly its number of units is moot: say that only.
+        if not uneven and len(set(made.values())) > 1:
             desc = ", ".join(f"{lv}: {n} units" for lv, n in made.items())
             yield (("units", "recruitment"),
                    f"the recruitment numbers make different numbers of units ({desc})",
                    "recruit the same number of units' worth of mentors at each level")
-        elif made and u.expected_mentees is not None and u.mentees.min <= u.mentees.max:
+        elif not uneven and made and u.expected_mentees is not None \
+                and u.mentees.min <= u.mentees.max:
             units = next(iter(made.values()))
             low, high = units * u.mentees.min, units * u.mentees.max
             if not low <= u.expected_mentees <= high:

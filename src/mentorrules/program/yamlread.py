@@ -8,10 +8,12 @@ program can name the exact place. On the way it refuses what a program file
 must never contain:
 
 - anything but one document whose top level is a mapping;
-- duplicate keys (an error, not last-one-wins);
+- duplicate keys (an error, not last-one-wins; keys written beside a ``<<``
+  merge key override the merged ones, as YAML says);
 - tags that ask for Python objects (only the safe YAML types are built);
 - documents that expand past :attr:`Limits.max_nodes` values through aliases
-  (the "billion laughs") or nest deeper than :attr:`Limits.max_depth`;
+  (the "billion laughs", refused before anything is expanded), aliases to
+  themselves, or nesting deeper than :attr:`Limits.max_depth`;
 - files larger than :attr:`Limits.max_bytes`, bytes that are not UTF-8, and
   control characters.
 
