@@ -42,7 +42,12 @@ Key = tuple[str, str, str]
 
 
 class RosterIndex:
-    """Plain dicts and sets over the roster, for look-ups in ``feed()``."""
+    """Plain dicts and sets over the roster, for look-ups in ``feed()``.
+
+    ``pupils[mentor][mentee]`` (regular units) and ``pupils_all[mentor][mentee]``
+    (overlay units too) are the units in which ``mentor`` mentors ``mentee``:
+    one look-up tells whether a message is a contact and for which unit.
+    """
 
     __slots__ = (
         "mentees",
@@ -50,11 +55,11 @@ class RosterIndex:
         "mentors",
         "mentors_of_unit",
         "overlay_units",
+        "pupils",
+        "pupils_all",
         "regular_units",
         "regular_units_of_mentor",
         "role_of",
-        "shared_all",
-        "shared_regular",
     )
 
     def __init__(self, context: Context) -> None:
@@ -71,28 +76,26 @@ class RosterIndex:
             u.id: u.mentees for u in roster.units.values()
         }
         regular_of_mentor: dict[str, list[str]] = {}
-        shared_regular: dict[tuple[str, str], list[str]] = {}
-        shared_all: dict[tuple[str, str], list[str]] = {}
+        regular: dict[str, dict[str, tuple[str, ...]]] = {}
+        every: dict[str, dict[str, tuple[str, ...]]] = {}
         for unit in roster.units.values():
             for mentor in unit.mentors:
                 if not unit.overlay:
                     regular_of_mentor.setdefault(mentor, []).append(unit.id)
                 for mentee in unit.mentees:
-                    shared_all.setdefault((mentor, mentee), []).append(unit.id)
+                    mine = every.setdefault(mentor, {})
+                    mine[mentee] = (*mine.get(mentee, ()), unit.id)
                     if not unit.overlay:
-                        shared_regular.setdefault((mentor, mentee), []).append(unit.id)
+                        mine = regular.setdefault(mentor, {})
+                        mine[mentee] = (*mine.get(mentee, ()), unit.id)
         self.regular_units_of_mentor = {k: tuple(v) for k, v in regular_of_mentor.items()}
-        self.shared_regular: dict[tuple[str, str], tuple[str, ...]] = {
-            k: tuple(v) for k, v in shared_regular.items()
-        }
-        self.shared_all: dict[tuple[str, str], tuple[str, ...]] = {
-            k: tuple(v) for k, v in shared_all.items()
-        }
+        self.pupils = regular
+        self.pupils_all = every
 
     def shared(self, mentor: str, mentee: str, *, overlays: bool = False) -> tuple[str, ...]:
         """The units in which ``mentor`` mentors ``mentee`` (regular only unless ``overlays``)."""
-        table = self.shared_all if overlays else self.shared_regular
-        return table.get((mentor, mentee), ())
+        table = self.pupils_all if overlays else self.pupils
+        return table.get(mentor, {}).get(mentee, ())
 
 
 def contacts(index: RosterIndex, event: Event, *, overlays: bool = False) -> set[Contact]:
@@ -105,25 +108,29 @@ def contacts(index: RosterIndex, event: Event, *, overlays: bool = False) -> set
     units (e.g. MD/PhD) count only with ``overlays=True``. Other event types
     make no contact.
     """
-    table = index.shared_all if overlays else index.shared_regular
+    table = index.pupils_all if overlays else index.pupils
     found: set[Contact] = set()
     if event.type == "message":
         sender = event.sender
-        if sender not in index.mentors:
+        mine = table.get(sender)
+        if mine is None:
             return found
         for mentee in event.recipients:
-            for unit in table.get((sender, mentee), ()):
-                found.add((unit, mentee, sender))
+            units = mine.get(mentee)
+            if units:
+                for unit in units:
+                    found.add((unit, mentee, sender))
     elif event.type == "meeting":
         people = event.people
-        present = [p for p in people if p in index.mentors]
+        present = [table[p] for p in people if p in table]
         if not present:
             return found
+        mentors = [p for p in people if p in table]
         for mentee in people:
             if mentee not in index.mentees:
                 continue
-            for mentor in present:
-                for unit in table.get((mentor, mentee), ()):
+            for mentor, mine in zip(mentors, present, strict=True):
+                for unit in mine.get(mentee, ()):
                     found.add((unit, mentee, mentor))
     return found
 
@@ -155,7 +162,7 @@ class PeriodPlan:
     next one, else None.
     """
 
-    __slots__ = ("current", "ended", "evaluated", "period_index", "periods")
+    __slots__ = ("_hi", "_lo", "_p", "current", "ended", "evaluated", "period_index", "periods")
 
     def __init__(self, context: Context, per: Any, terms: Sequence[str] = ()) -> None:
         self.period_index: PeriodIndex = context.periods(per)
@@ -176,11 +183,20 @@ class PeriodPlan:
             (i for i, p in enumerate(self.periods) if self.evaluated[i] and p.end_ts > as_of),
             None,
         )
+        # The last answer of find(): events come in time order, so most fall in it again.
+        self._lo, self._hi, self._p = 0.0, 0.0, -1
 
     def find(self, ts: float) -> int:
         """The index of the evaluated period holding ``ts``, or -1."""
+        if self._lo <= ts < self._hi:
+            return self._p
         i = self.period_index.index(ts)
-        return i if i >= 0 and self.evaluated[i] else -1
+        if i >= 0:
+            period = self.periods[i]
+            self._lo, self._hi = period.start_ts, period.end_ts
+            self._p = i if self.evaluated[i] else -1
+            return self._p
+        return -1
 
 
 # --------------------------------------------------------------------------- absences
@@ -338,13 +354,14 @@ class CadenceEvaluator:
     # -- the hot path
 
     def feed(self, event: Event) -> None:
-        if event.ts > self.until:
+        ts = event.ts
+        if ts > self.until:
             return
         if event.type == "absence":
             if self.book is not None:
-                self.book.add(event, forget_before=event.ts)
+                self.book.add(event, forget_before=ts)
             return
-        p = self.plan.find(event.ts)
+        p = self.plan.find(ts)
         if p < 0:
             return
         if self.channels is not None and event.channel not in self.channels:
@@ -355,12 +372,13 @@ class CadenceEvaluator:
         if not keys:
             return
         if self.book is not None:
-            keys |= self._covered(keys, event.ts)
+            keys |= self._covered(keys, ts)
         need = self.need
+        counts = self.counts
         for key in keys:
-            row = self.counts.get(key)
+            row = counts.get(key)
             if row is None:
-                row = self.counts[key] = [0] * self._slots
+                row = counts[key] = [0] * self._slots
             if row[p] < need:
                 self.evidence.setdefault((key, p), []).append(event.id)
             row[p] += 1

@@ -95,6 +95,13 @@ class ContactCadence(CadenceEvaluator):
                     yield (mentee, unit.id, "")
 
     def credits(self, event: Event) -> set[Key]:
+        if event.type == "message":  # the common case, without building contacts first
+            mine = self.index.pupils.get(event.sender)
+            if mine is None:
+                return set()
+            mentor = event.sender if self.by_mentor else ""
+            return {(mentee, unit, mentor) for mentee in event.recipients
+                    for unit in mine.get(mentee, ())}
         if self.by_mentor:
             return {(mentee, unit, mentor) for unit, mentee, mentor in contacts(self.index, event)}
         return {(mentee, unit, "") for unit, mentee, _ in contacts(self.index, event)}

@@ -106,6 +106,7 @@ class Options(RuleOptions):
 
 
 _NOBODY: frozenset[str] = frozenset()
+_NO_PUPILS: dict[str, tuple[str, ...]] = {}
 
 
 class _Window:
@@ -180,11 +181,11 @@ class ReplyWindow:
         mentee = event.sender
         period = self.months.periods[p].id
         deadline = event.ts + self.within
-        table = self.index.shared_all if self.overlays else self.index.shared_regular
+        table = self.index.pupils_all if self.overlays else self.index.pupils
         opened: list[_Window] = []
         seen: set[str] = set()
         for mentor in event.recipients:
-            units = table.get((mentor, mentee))
+            units = table.get(mentor, _NO_PUPILS).get(mentee)
             if not units:
                 continue
             if self.by_mentor:
