@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from mentorrules._suggest import did_you_mean
 from mentorrules.activity.models import Event
-from mentorrules.durations import humanize
 from mentorrules.periods import local_midnight
 from mentorrules.program.models import Program, RuleSpec, Selector
 from mentorrules.report import Finding, Obligation
 from mentorrules.roster.models import Person, Roster
+from mentorrules.rules._activity import elapsed, when
 from mentorrules.rules.base import Context, why
 
 
@@ -85,12 +85,14 @@ def term_id(program: Program, *days: date) -> str | None:
     return None
 
 
-def day_text(day: date) -> str:
-    return day.strftime("%a %d %b %Y")
-
-
 def time_text(moment: datetime) -> str:
-    return moment.strftime("%a %d %b %Y %H:%M")
+    """``Wed 13 Aug 17:00``: the words every activity rule uses for a moment."""
+    return when(moment)
+
+
+def day_text(day: date) -> str:
+    """``Fri 19 Dec``: the day part of :func:`time_text`."""
+    return when(datetime.combine(day, time())).rsplit(" ", 1)[0]
 
 
 def home_unit(roster: Roster, person_id: str) -> str | None:
@@ -170,7 +172,7 @@ class DatedDutyEvaluator:
                              "not count")
                 if record.done:
                     done_at = self.context.localize(record.done_ts)
-                    late = humanize(timedelta(seconds=record.done_ts - due_ts))
+                    late = elapsed(record.done_ts - due_ts)
                     message = (f"{person} {done_word} {item.title} on {time_text(done_at)}, "
                                f"{late} after it was due (by {due_text}){early}{why(spec)}")
                     yield item, person, record, "breached", message

@@ -85,13 +85,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from pydantic import Field
 
 from mentorrules._suggest import did_you_mean
 from mentorrules.activity.models import Event
-from mentorrules.durations import Duration, format_duration, humanize
+from mentorrules.durations import Duration, format_duration
 from mentorrules.program.models import (
     Program,
     ReferralTarget,
@@ -100,6 +99,7 @@ from mentorrules.program.models import (
     RuleSpec,
 )
 from mentorrules.report import Finding, Obligation
+from mentorrules.rules._activity import elapsed
 from mentorrules.rules._dated import home_unit, time_text
 from mentorrules.rules.base import Context, Kind, why
 from mentorrules.rules.options import unknown
@@ -321,13 +321,13 @@ class ReferralEvaluator:
             for rid, to in concern.refused
         )
         if concern.referral:
-            took = timedelta(seconds=concern.referral_ts - concern.opened_ts)
+            took = concern.referral_ts - concern.opened_ts
             head = (f"{concern.referrer} referred {raised} to {', '.join(concern.referred_to)} "
-                    f"{humanize(took)} after it was raised")
+                    f"{elapsed(took)} after it was raised")
             if state == "met":
                 return f"{head}, within {topic.within_text}"
-            late = timedelta(seconds=concern.referral_ts - concern.deadline_ts)
-            return (f"{head}, {humanize(late)} later than the {topic.within_text} allowed"
+            late = concern.referral_ts - concern.deadline_ts
+            return (f"{head}, {elapsed(late)} later than the {topic.within_text} allowed"
                     f"{refused}{why(self.spec)}")
         if state == "breached":
             return (f"{raised} was not referred to {self._allowed(concern)} within "

@@ -56,8 +56,8 @@ and in the activity log (``events.csv``)::
     s-2,survey,2025-12-22T09:15,m4-01,fall-survey
 
 ``m3-01`` has met the duty; ``m4-01`` is in breach: ``m4-01 completed Fall
-program survey (fall-survey, open Mon 01 Dec 2025 to Fri 19 Dec 2025) on Mon 22
-Dec 2025 09:15, 2 days 9 hours after it was due (by the end of Fri 19 Dec 2025)``.
+program survey (fall-survey, open Mon 1 Dec to Fri 19 Dec) on Mon 22 Dec 09:15,
+57 hours 15 minutes after it was due (by the end of Fri 19 Dec)``.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ and in the activity log (``events.csv``)::
 
 A mentor with no such row once 13 August 2025 has ended is in breach:
 ``m3-02 has not attended Faculty-led Peer Mentor training (faculty-training-fall,
-Wed 13 Aug 2025 17:00), due by the end of Wed 13 Aug 2025``.
+Wed 13 Aug 17:00), due by the end of Wed 13 Aug``.
 """
 
 from __future__ import annotations
