@@ -408,7 +408,7 @@ texts = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(title=texts, description=texts, location=texts, name=texts)
 def test_any_text_round_trips_as_one_event(
     title: str, description: str, location: str, name: str
@@ -417,7 +417,7 @@ def test_any_text_round_trips_as_one_event(
     assert_one_safe_event(ics, title, description, location, name)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(names=st.lists(texts.filter(lambda t: t.strip() != ""), min_size=2, max_size=2))
 def test_any_person_name_round_trips_with_include_names(names: list[str]) -> None:
     program = PROGRAMS["medmentors"]
@@ -461,7 +461,7 @@ def sunday(at: time, hours: float) -> ScheduleItem:
                         weekday="SU", at=at, duration=timedelta(hours=hours))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(item=items, day=st.none() | st.integers(min_value=1, max_value=31))
 @example(item=sunday(time(1, 30), 1), day=None)  # starts at the first 01:30, ends at the second
 @example(item=sunday(time(2, 30), 0.25), day=None)  # 02:30 does not exist on 8 March

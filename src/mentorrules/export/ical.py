@@ -9,11 +9,11 @@ What the output holds:
 
 - ``METHOD:PUBLISH``, ``X-WR-CALNAME``, ``X-WR-CALDESC``, ``REFRESH-INTERVAL``
   and ``X-PUBLISHED-TTL`` (valid DURATION values) and one ``VTIMEZONE`` for the
-  program's zone, covering the academic year with a year to spare each side, so
-  every ``TZID`` used is defined in the file. There is no ``X-WR-TIMEZONE``:
-  every time carries its zone, and readers that apply ``X-WR-TIMEZONE`` by
-  rewriting UTC times into local ones lose the second 01:30 of the night
-  daylight-saving time ends.
+  program's zone, covering the academic year and every occurrence with a year
+  to spare each side, so every ``TZID`` used is defined in the file. There is
+  no ``X-WR-TIMEZONE``: every time carries its zone, and readers that apply
+  ``X-WR-TIMEZONE`` by rewriting UTC times into local ones lose the second
+  01:30 of the night daylight-saving time ends.
 - Timed items are local times with ``TZID``; an item that starts or ends in that
   repeated hour, which has no local spelling of its own (RFC 5545 reads a
   repeated local time as the first one), is written in UTC.
@@ -149,7 +149,9 @@ def to_ical(
     cal.add("x-wr-caldesc", _text(about))
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(refresh))
-    first, last = program.calendar.start, program.calendar.end
+    ordered = sorted(occurrences, key=Occurrence.sort_key)
+    days = [program.calendar.start, program.calendar.end, *(o.day for o in ordered)]
+    first, last = min(days), max(days)
     cal.add_component(
         icalendar.Timezone.from_tzinfo(
             zone,
@@ -158,7 +160,7 @@ def to_ical(
             last_date=date(last.year + 1, 12, 31),
         )
     )
-    for block in _blocks(sorted(occurrences, key=Occurrence.sort_key), zone):
+    for block in _blocks(ordered, zone):
         event = _event(block, zone, alarms=alarms)
         digest = _digest(event)
         sequence, dtstamp = 0, base
