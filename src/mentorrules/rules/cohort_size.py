@@ -27,7 +27,8 @@ Example::
           Mentor Pairs are assigned to the cohort of 12-15 first- and second-year
           students belonging to the Faculty Mentor.
 
-Failing: cohort ``c07`` has 11 mentees::
+Passing: cohort ``c07`` has 12 to 15 mentees, each M1 or M2 (MD/PhD students
+of ``c07`` count once, for ``c07``). Failing: cohort ``c07`` has 11 mentees::
 
     error   cohort-12-15: c07
             Cohort c07 has 11 mentees, fewer than 12; the handbook says "Mentor

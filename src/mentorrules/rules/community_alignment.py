@@ -38,6 +38,8 @@ Example::
           same Learning Community.
         who: [faculty, mentors]
 
+Passing: ``f-04``, ``m3-04`` and ``m4-04`` all have ``community: Birch``
+(mentees may be anywhere unless ``who`` names them).
 Failing: cohort ``c04``'s faculty mentor is in Birch, its pair in Cedar::
 
     warning same-learning-community: c04

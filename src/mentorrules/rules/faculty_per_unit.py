@@ -20,7 +20,8 @@ Example::
         kind: faculty-per-unit
         source: Each Pair is assigned to a single Faculty Mentor.
 
-Failing: cohort ``c05`` lists no faculty member::
+Passing: ``f-05,Ada Obi,faculty,,Birch,,c05`` and no other faculty row in
+``c05``. Failing: cohort ``c05`` lists no faculty member::
 
     error   one-faculty-mentor: c05
             Cohort c05 has no faculty mentor, not one; the handbook says "Each

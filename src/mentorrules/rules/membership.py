@@ -39,11 +39,20 @@ Example::
           students belonging to the Faculty Mentor; additional MD/PhD Peer Mentors
           provide additional mentoring to all MD/PhD students.
 
+Passing: ``s-041,Sam Lee,mentee,M1,,MD/PhD,c03;md-phd`` (one cohort, and the
+MD/PhD overlay, which does not count as a cohort).
+
 Failing: ``s-041`` is listed in cohorts ``c03`` and ``c07``::
 
     error   every-mentee-assigned: s-041
-            Sam Lee (s-041) is in 2 cohorts, c03 and c07, not exactly one; the
-            handbook says "..."
+            Sam Lee (s-041) is in two cohorts, c03 and c07, not exactly one; the
+            handbook says "Mentor Pairs are assigned to the cohort of 12-15 ..."
+
+and an MD/PhD student missing from ``md-phd``::
+
+    error   every-mentee-assigned: s-007
+            Andrés Shah (s-007) is not in md-phd (MD/PhD Peer Mentoring), which
+            covers every MD/PhD mentee; the handbook says "..."
 """
 
 from __future__ import annotations

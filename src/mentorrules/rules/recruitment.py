@@ -9,7 +9,8 @@ units are all overlay units (UMMS's "additional MD/PhD Peer Mentors" are extra
 to the 26 pairs). A mentor with no unit yet still counts as recruited;
 ``referential-integrity`` says that they have no unit.
 
-One finding per level whose count is off. The subject is the program id (the
+A program without ``units.recruitment`` numbers gets no findings from this
+rule. One finding per level whose count is off. The subject is the program id (the
 count is program-wide), ``unit`` is empty, ``evidence`` lists the mentors
 counted, and ``details`` holds ``level``, ``expected`` and ``found``.
 
@@ -29,7 +30,8 @@ Example::
           26 students from each year are selected based on their understanding
           of mentoring qualities, prior experiences, dedication, and professionalism.
 
-A roster with 27 M3 mentors gives::
+Passing: 26 M3 and 26 M4 mentors in cohorts (any number of MD/PhD mentors in
+``md-phd`` only). Failing: a roster with 27 M3 mentors gives::
 
     error   recruit-26-per-year: umms
             27 M3 mentors are on the roster, not 26; the handbook says "26 students

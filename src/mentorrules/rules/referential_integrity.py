@@ -30,6 +30,8 @@ Example::
         kind: referential-integrity
         source: Every person, unit, level, learning community and track named must exist.
 
+Passing: every unit id is named by two or more rows, every level, track and
+community is one the program declares, and no row was rejected.
 Failing: line 40 puts ``s-017`` in ``c3`` instead of ``c03``::
 
     error   known-ids: c3
