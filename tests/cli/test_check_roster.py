@@ -148,9 +148,6 @@ def test_the_samples_check_clean_under_their_structure_rules(
     assert "0 errors, 0 warnings, 0 info" in out
 
 
-@pytest.mark.xfail(strict=True, reason="`check` without --events still runs the activity rules, "
-                   "which find every monthly contact missing; the engine should run only roster "
-                   "rules when no activity log is given (see issue 3 report)")
 @pytest.mark.parametrize("name", ["umms", "medmentors"])
 def test_the_samples_check_clean_under_the_builtin_programs(
         capsys: pytest.CaptureFixture[str], name: str) -> None:
