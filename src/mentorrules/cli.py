@@ -171,9 +171,9 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from mentorrules.program.schema import program_schema
+    from mentorrules.program.schema import schema_text
 
-    _write(json.dumps(program_schema(), indent=2, sort_keys=True) + "\n")
+    _write(schema_text())
     return EXIT_OK
 
 
