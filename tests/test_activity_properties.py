@@ -102,6 +102,7 @@ def any_log(draw: st.DrawFn) -> list[dict[str, Any]]:
     for i, ts in enumerate(times):
         kind = draw(st.sampled_from(("message", "message", "message", "meeting", "absence")))
         ident = f"e{i:03d}"
+        to: tuple[str, ...]
         if kind == "message":
             if draw(st.booleans()):  # a mentee writes to a mentor of theirs, or is answered
                 mentee = draw(st.sampled_from(MENTEES))
@@ -110,7 +111,8 @@ def any_log(draw: st.DrawFn) -> list[dict[str, Any]]:
             else:
                 sender = draw(st.sampled_from(people))
                 to = tuple(draw(st.sets(st.sampled_from(people), min_size=1, max_size=3)))
-            reply = draw(st.sampled_from(messages)) if messages and draw(st.booleans()) else ""
+            answers = bool(messages) and draw(st.booleans())
+            reply = draw(st.sampled_from(messages)) if answers else ""
             rows.append(row(ident, kind, ts, sender, to,
                             draw(st.sampled_from(("text", "phone", "email", "chat"))),
                             reply_to=reply))

@@ -313,7 +313,6 @@ class CadenceEvaluator:
     """
 
     wants: frozenset[str] = frozenset()
-    noun = "event"
 
     def __init__(self, spec: RuleSpec, options: CadenceOptions, context: Context) -> None:
         self.spec = spec
