@@ -10,11 +10,16 @@ the overlay mentor mp-1). Unit b: m3-b, m4-b, f-b, mentee s-b1.
 
 from __future__ import annotations
 
+import csv
+import io
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import mentorrules as mr
+from mentorrules.builtin import samples
 from mentorrules.report import Finding, Obligation
+from mentorrules.rules.referral import KIND
 
 DATA = Path(__file__).parents[1] / "data" / "activity2"
 PROGRAM = mr.load_program(DATA / "program.yaml")
@@ -61,6 +66,36 @@ def duties(events: list[dict[str, Any]], as_of: str,
 
 
 RAISED = said("c1", "2025-10-02T22:10", "s-a1", "m3-a")
+
+
+def literal_blocks(doc: str) -> list[str]:
+    """The literal blocks (after ``::``) of a docstring, dedented."""
+    blocks = []
+    for part in doc.split("::\n\n")[1:]:
+        lines = []
+        for line in part.splitlines():
+            if line and not line.startswith(" "):
+                break
+            lines.append(line)
+        blocks.append(textwrap.dedent("\n".join(lines)).strip("\n") + "\n")
+    return blocks
+
+
+def prose(text: str) -> str:
+    return " ".join(text.replace("``", "").split())
+
+
+def docstring_example(doc: str, as_of: str) -> tuple[list[Finding], list[Obligation]]:
+    """The docstring's YAML laid over UMMS, its log, and the sample UMMS roster."""
+    yaml, log = literal_blocks(doc)[:2]
+    example = mr.load_program_text("extends: umms\n" + yaml)
+    roster = mr.read_roster(Path(str(samples / "umms" / "roster.csv")), example)
+    events = list(csv.DictReader(io.StringIO(log)))
+    report = mr.check(example, roster, events, as_of=as_of, metrics=False)
+    status = mr.status(example, roster, events, as_of=as_of)
+    kind = doc.split(":", 1)[0]
+    return ([f for f in report.findings if f.kind == kind],
+            [o for o in status.obligations if o.kind == kind])
 
 
 def test_a_referral_to_an_allowed_target_within_the_window_meets_the_duty() -> None:
@@ -223,3 +258,23 @@ def test_events_after_as_of_are_not_known_yet() -> None:
     log = [RAISED, referred("r1", "2025-10-03T08:30", "m3-a", "administrator")]
 
     assert duties(log, as_of="2025-10-03T08:00")[0].state == "pending"
+
+
+def test_the_docstring_example_holds() -> None:
+    doc = KIND.doc
+    found, [duty] = docstring_example(doc, as_of="2025-11-01")
+
+    assert found == []
+    assert duty.state == "met"
+    assert prose(duty.message) in prose(doc)
+
+
+def test_the_docstring_example_without_the_referral() -> None:
+    doc = "\n".join(line for line in KIND.doc.splitlines() if "r-1,referral" not in line)
+    _, [duty] = docstring_example(doc, as_of="2025-10-03T17:00")
+
+    assert duty.state == "at_risk"
+    head, tail = prose(duty.message).split(" raised by c-1 on Thu 2 Oct 22:10 ")
+    assert head.startswith("refer the concern about s-038")
+    assert tail == ("to faculty-mentor (f-04) or administrator (anyone with the role staff) "
+                    "by Fri 3 Oct 22:10")

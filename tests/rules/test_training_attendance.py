@@ -9,11 +9,16 @@ mp-1 (a fourth-year MD/PhD mentor in the overlay unit only).
 
 from __future__ import annotations
 
+import csv
+import io
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import mentorrules as mr
+from mentorrules.builtin import samples
 from mentorrules.report import Finding, Obligation
+from mentorrules.rules.training_attendance import KIND
 
 DATA = Path(__file__).parents[1] / "data" / "activity2"
 PROGRAM = mr.load_program(DATA / "program.yaml")
@@ -53,6 +58,36 @@ def duties(events: list[dict[str, Any]], as_of: str, training: str,
     status = mr.status(prog, ROSTER, events, as_of=as_of)
     return {o.subject: o for o in status.obligations
             if o.kind == "training-attendance" and f"({training}," in o.message}
+
+
+def literal_blocks(doc: str) -> list[str]:
+    """The literal blocks (after ``::``) of a docstring, dedented."""
+    blocks = []
+    for part in doc.split("::\n\n")[1:]:
+        lines = []
+        for line in part.splitlines():
+            if line and not line.startswith(" "):
+                break
+            lines.append(line)
+        blocks.append(textwrap.dedent("\n".join(lines)).strip("\n") + "\n")
+    return blocks
+
+
+def prose(text: str) -> str:
+    return " ".join(text.replace("``", "").split())
+
+
+def docstring_example(doc: str, as_of: str) -> tuple[list[Finding], list[Obligation]]:
+    """The docstring's YAML laid over UMMS, its log, and the sample UMMS roster."""
+    yaml, log = literal_blocks(doc)[:2]
+    example = mr.load_program_text("extends: umms\n" + yaml)
+    roster = mr.read_roster(Path(str(samples / "umms" / "roster.csv")), example)
+    events = list(csv.DictReader(io.StringIO(log)))
+    report = mr.check(example, roster, events, as_of=as_of, metrics=False)
+    status = mr.status(example, roster, events, as_of=as_of)
+    kind = doc.split(":", 1)[0]
+    return ([f for f in report.findings if f.kind == kind],
+            [o for o in status.obligations if o.kind == kind])
 
 
 def test_attending_on_the_day_meets_the_duty() -> None:
@@ -186,3 +221,12 @@ def test_events_after_as_of_are_not_known_yet() -> None:
 
     assert duties(log, as_of="2025-08-13T17:10", training="orientation")["m3-a"].state == "at_risk"
     assert duties(log, as_of="2025-08-13T18:00", training="orientation")["m3-a"].state == "met"
+
+
+def test_the_docstring_example_holds() -> None:
+    doc = KIND.doc
+    found, _ = docstring_example(doc, as_of="2025-08-20")
+
+    [missing] = [f for f in found if f.subject == "m3-02"]
+    assert "m3-01" not in {f.subject for f in found}
+    assert prose(missing.message.split(" (handbook")[0]) in prose(doc)

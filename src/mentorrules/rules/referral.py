@@ -74,11 +74,16 @@ instead of Peer Mentors")::
 and in the activity log (``events.csv``)::
 
     id,type,at,from,to,channel,topic,reply_to
-    c-1,message,2025-10-02T22:10,s-117,m3-04,text,safety-concern,
+    c-1,message,2025-10-02T22:10,s-038,m3-04,text,safety-concern,
     r-1,referral,2025-10-03T08:30,m3-04,administrator,,safety-concern,c-1
 
-The concern ``c-1`` about ``s-117`` was referred 10 hours 20 minutes after it
-was raised, within the 24 hours allowed: the duty is met.
+The duty is met: ``m3-04 referred the concern about s-038 on Risk of harm to
+self or others (safety-concern), raised by c-1 on Thu 2 Oct 22:10 to
+administrator 10 hours 20 minutes after it was raised, within 24h``. Without
+``r-1``, ``status`` says until Fri 3 Oct 22:10 what to do (``at_risk`` from 16:10
+with ``warn_before: 6h``): ``refer the concern about s-038 ... to faculty-mentor
+(f-04) or administrator (anyone with the role staff) by Fri 3 Oct 22:10``; after
+that the breach says so in the words of the handbook.
 """
 
 from __future__ import annotations
