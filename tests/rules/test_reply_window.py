@@ -195,6 +195,19 @@ def test_a_message_to_the_md_phd_mentor_must_be_answered_by_an_md_phd_mentor() -
     assert (finding.subject, finding.unit, finding.mentors) == ("s-03", "md-phd", ("p-x",))
 
 
+def test_a_message_to_the_pair_and_the_md_phd_mentor_is_answered_by_either() -> None:
+    rows = """
+        m1,message,2025-10-06T09:00,,,s-03,p-x;p-a,text,,,
+        r1,message,2025-10-06T10:00,,,p-a,s-03,text,,m1,
+        m2,message,2025-10-08T09:00,,,s-03,p-x;p-a,text,,,
+        r2,message,2025-10-08T10:00,,,p-x,s-03,text,,m2,
+        m3,message,2025-10-20T09:00,,,s-03,p-x;p-a,text,,,
+    """
+    [finding] = check(TEXTS, rows, as_of="2025-11-01")
+    assert (finding.subject, finding.unit, finding.evidence) == ("s-03", "c1", ("m3",))
+    assert finding.mentors == ("p-x", "p-a", "p-b")
+
+
 def test_units_regular_leaves_overlay_mentors_out() -> None:
     regular = program("""
         rules:

@@ -3,8 +3,7 @@
 A *window* opens when a ``message`` goes from a mentee to a mentor of one of
 the mentee's units on one of ``channels``. With ``units: all`` (the default)
 overlay units count (a message to an MD/PhD Peer Mentor must be answered
-too); with ``units: regular`` only the mentee's regular unit does. A message
-to mentors of two units opens one window per unit.
+too); with ``units: regular`` only the mentee's regular unit does.
 
 The window closes at the *answer*, whichever comes first of
 
@@ -21,8 +20,10 @@ deadline is on time.
 Who owes the answer (``duty``):
 
 ``unit`` (default)
-    any mentor of the unit the window belongs to: a pair partner's answer
-    always counts.
+    any mentor of the unit written to: a pair partner's answer always
+    counts. A message to mentors of two units (the pair and the MD/PhD
+    mentor) is one window that a mentor of either unit answers; the finding
+    names the regular unit and all those mentors.
 ``mentor``
     the mentor the message was sent to (a window per addressed mentor). While
     that mentor is on an absence they notified the partner of, and the
@@ -113,16 +114,17 @@ class _Window:
     """One mentee message awaiting an answer from ``answerers`` (or covering ``partners``)."""
 
     __slots__ = ("answer_id", "answer_ts", "answerers", "channel", "deadline", "mentee",
-                 "message", "owner", "partners", "period", "ts", "unit")
+                 "mentors", "message", "owner", "partners", "period", "ts", "unit")
 
-    def __init__(self, event: Event, mentee: str, unit: str, owner: str,
+    def __init__(self, event: Event, mentee: str, unit: str, mentors: tuple[str, ...],
                  answerers: frozenset[str], partners: frozenset[str], deadline: float,
-                 period: str) -> None:
+                 period: str, owner: str = "") -> None:
         self.message = event.id
         self.ts = event.ts
         self.channel = event.channel
         self.mentee = mentee
         self.unit = unit
+        self.mentors = mentors
         self.owner = owner
         self.answerers = answerers
         self.partners = partners
@@ -149,7 +151,7 @@ class ReplyWindow:
         self.book = AbsenceBook() if self.by_mentor else None
         self.wants = frozenset({"message", "meeting", "absence"} if self.by_mentor
                                else {"message", "meeting"})
-        self.answerers = {u: frozenset(m) for u, m in self.index.mentors_of_unit.items()}
+        self.regular = frozenset(self.index.regular_units)
         self.by_mentee: dict[str, list[_Window]] = {}
         self.by_message: dict[str, list[_Window]] = {}
         self.late: list[_Window] = []
@@ -183,27 +185,30 @@ class ReplyWindow:
         deadline = event.ts + self.within
         table = self.index.pupils_all if self.overlays else self.index.pupils
         opened: list[_Window] = []
-        seen: set[str] = set()
-        for mentor in event.recipients:
-            units = table.get(mentor, _NO_PUPILS).get(mentee)
-            if not units:
-                continue
-            if self.by_mentor:
-                if mentor in seen:
+        if self.by_mentor:
+            seen: set[str] = set()
+            for mentor in event.recipients:
+                units = table.get(mentor, _NO_PUPILS).get(mentee)
+                if not units or mentor in seen:
                     continue
                 seen.add(mentor)
                 partners = frozenset(
                     m for u in units for m in self.index.mentors_of_unit[u] if m != mentor
                 )
-                opened.append(_Window(event, mentee, units[0], mentor, frozenset((mentor,)),
-                                      partners, deadline, period))
-            else:
-                for unit in units:
-                    if unit in seen:
-                        continue
-                    seen.add(unit)
-                    opened.append(_Window(event, mentee, unit, "",
-                                          self.answerers[unit], _NOBODY, deadline, period))
+                opened.append(_Window(event, mentee, units[0], (mentor,), frozenset((mentor,)),
+                                      partners, deadline, period, owner=mentor))
+        else:
+            addressed: dict[str, None] = {}  # the units written to, in order
+            for mentor in event.recipients:
+                for unit in table.get(mentor, _NO_PUPILS).get(mentee, ()):
+                    addressed[unit] = None
+            if addressed:
+                # One window: an answer from a mentor of any unit written to answers it.
+                unit = next((u for u in addressed if u in self.regular), next(iter(addressed)))
+                mentors = tuple(dict.fromkeys(
+                    m for u in addressed for m in self.index.mentors_of_unit[u]))
+                opened.append(_Window(event, mentee, unit, mentors, frozenset(mentors),
+                                      _NOBODY, deadline, period))
         if opened:
             self.by_mentee.setdefault(mentee, []).extend(opened)
             self.by_message[event.id] = opened
@@ -264,11 +269,6 @@ class ReplyWindow:
         for windows in self.by_mentee.values():
             yield from windows
 
-    def _mentors(self, window: _Window) -> tuple[str, ...]:
-        if window.owner:
-            return (window.owner,)
-        return self.index.mentors_of_unit.get(window.unit, ())
-
     def _what(self, window: _Window) -> str:
         return f"the {channel_noun(window.channel)} of {when(self.context.localize(window.ts))}"
 
@@ -303,7 +303,7 @@ class ReplyWindow:
             due=self.context.localize(window.deadline),
             message=message,
             evidence=evidence,
-            mentors=self._mentors(window),
+            mentors=window.mentors,
             details={"within_seconds": self.within, **details},
         )
 
@@ -320,7 +320,7 @@ class ReplyWindow:
             due = self.context.localize(window.deadline)
             yield self.context.obligation(
                 self.spec, subject=window.mentee, unit=window.unit,
-                mentors=self._mentors(window), due=due, state=state,
+                mentors=window.mentors, due=due, state=state,
                 message=f"reply to {window.mentee}: {self._what(window)} ({window.message}) "
                         f"is due an answer by {when(due)}",
                 evidence=(window.message,),
@@ -328,7 +328,7 @@ class ReplyWindow:
         for window in self.recent:
             yield self.context.obligation(
                 self.spec, subject=window.mentee, unit=window.unit,
-                mentors=self._mentors(window), due=self.context.localize(window.deadline),
+                mentors=window.mentors, due=self.context.localize(window.deadline),
                 state="met",
                 message=f"{self._what(window)} from {window.mentee} ({window.message}) was "
                         f"answered ({window.answer_id})",
