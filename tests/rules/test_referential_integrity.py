@@ -6,6 +6,7 @@ learning communities Birch and Cedar.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import mentorrules as mr
@@ -55,6 +56,14 @@ def test_a_unit_only_one_row_names_is_a_likely_typo() -> None:
                                "one else is in it (did you mean 'c03'?); check the unit id for "
                                "a typo")
     assert finding.details == {"line": 18}
+
+
+def test_the_suggestion_reads_unit_ids_the_way_people_mistype_them() -> None:
+    rows = list(csv.DictReader((DATA / "pairs.csv").read_text(encoding="utf-8").splitlines()))
+    rows[-3]["units"] = "C3"  # s-8, meant for c03
+    report = mr.check(DATA / "pairs.yaml", rows)
+    (finding,) = (f for f in report.findings if f.kind == "referential-integrity")
+    assert "(did you mean 'c03'?)" in finding.message
 
 
 def test_a_mentor_in_no_unit() -> None:

@@ -41,7 +41,8 @@ Failing: line 40 puts ``s-017`` in ``c3`` instead of ``c03``::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 
 from mentorrules._suggest import did_you_mean
 from mentorrules.program.models import RuleOptions, RuleSpec
@@ -61,6 +62,18 @@ from mentorrules.rules._structure import (
 from mentorrules.rules.base import Context, Kind, RosterEvaluator
 
 _ROLE = {"mentor": "a mentor", "faculty": "a faculty mentor"}
+_DIGITS = re.compile(r"\d+")
+
+
+def _plain(unit_id: str) -> str:
+    """``c5``, ``C05`` and ``c005`` all read ``c5``: how unit ids are usually mistyped."""
+    return _DIGITS.sub(lambda m: str(int(m.group())), unit_id.lower())
+
+
+def _suggest(unit_id: str, units: Iterable[Unit]) -> str:
+    others = [u.id for u in units if not is_phantom(u)]
+    same = [other for other in others if _plain(other) == _plain(unit_id)]
+    return f" (did you mean {same[0]!r}?)" if same else did_you_mean(unit_id, others)
 
 
 class Options(RuleOptions):
@@ -129,14 +142,14 @@ class ReferentialIntegrity(RosterEvaluator):
         if is_phantom(unit):
             (ident,) = unit.members
             person = roster.get(ident)
-            others = [u.id for u in roster.units.values() if not is_phantom(u)]
             at = f" on line {person.line}" if person is not None and person.line else ""
             yield self.context.finding(
                 self.spec,
                 subject=unit.id,
                 unit=unit.id,
                 message=f"{name} is named only by {label(person, ident)}{at}, so no one else "
-                f"is in it{did_you_mean(unit.id, others)}; check the unit id for a typo",
+                f"is in it{_suggest(unit.id, roster.units.values())}; check the unit id for a "
+                "typo",
                 evidence=(ident,),
                 details={"line": person.line if person is not None else None},
             )
