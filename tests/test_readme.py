@@ -31,3 +31,14 @@ def test_readme_python_examples_run(block: str, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     exec(compile(block, "README.md", "exec"), {"__name__": "readme_example", "TMP": tmp_path})
+
+
+YAML_BLOCKS = re.findall(r"```yaml\n(.*?)```", README, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("block", [b for b in YAML_BLOCKS if "extends:" in b])
+def test_readme_program_examples_load(block: str) -> None:
+    import mentorrules
+
+    program = mentorrules.load_program_text(block, "README.md")
+    assert program.calendar.terms

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
-
 from mentorrules.activity.models import Event
 from mentorrules.activity.readers import EventLog, read_events
 from mentorrules.errors import (
@@ -129,15 +127,14 @@ def calendar(
     include_names: bool = False,
 ) -> bytes:
     """An iCalendar (RFC 5545) file of the program's schedule, for one mentor, unit or all."""
-    from mentorrules.export import ical
-    from mentorrules.schedule import plan
+    from mentorrules.export.ical import build_calendar
 
     prog = load_program(program)
     ros = read_roster(roster, prog) if roster is not None else None
-    current: Any = None
-    if events is not None and ros is not None:
+    current = None
+    if events is not None:
+        if ros is None:
+            raise UsageError("deadlines from an activity log need the roster too; pass roster=")
         current = status(prog, ros, events, as_of=as_of)
-    occurrences = plan(prog, ros, mentor=mentor, unit=unit, status=current,
-                       include_names=include_names)
-    name = prog.title + (f" - {mentor}" if mentor else f" - {unit}" if unit else "")
-    return ical.to_ical(prog, occurrences, name=name, include_names=include_names)
+    return build_calendar(prog, ros, mentor=mentor, unit=unit, status=current,
+                          include_names=include_names)

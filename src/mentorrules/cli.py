@@ -228,33 +228,27 @@ def _calendar(args: argparse.Namespace) -> int:
 
     program = mentorrules.load_program(args.program)
     roster = mentorrules.read_roster(args.roster, program)
+    status = None
+    if args.events:
+        status = mentorrules.status(program, roster, args.events, as_of=args.as_of)
     if args.all:
         if not args.output:
             raise InputError.single("--all writes one file per mentor into a folder",
                                     "give the folder with -o DIR")
-        status = None
-        if args.events:
-            status = mentorrules.status(program, roster, args.events, as_of=args.as_of)
-        folder = Path(args.output)
-        folder.mkdir(parents=True, exist_ok=True)
-        files = ical.calendars_per_mentor(program, roster, status=status,
-                                          include_names=args.include_names)
-        for mentor_id, data in files.items():
-            (folder / f"{_safe_name(mentor_id)}.ics").write_bytes(data)
-        print(f"wrote {len(files)} calendars to {folder}", file=sys.stderr)
+        written = ical.write_calendars_per_mentor(Path(args.output), program, roster,
+                                                  status=status,
+                                                  include_names=args.include_names)
+        print(f"wrote {len(written)} calendars to {args.output}", file=sys.stderr)
         return EXIT_OK
-    data = mentorrules.calendar(program, roster, mentor=args.mentor, unit=args.unit,
-                                events=args.events, as_of=args.as_of,
-                                include_names=args.include_names)
+    options = {"mentor": args.mentor, "unit": args.unit, "status": status,
+               "include_names": args.include_names}
     if args.output:
-        Path(args.output).write_bytes(data)
+        # Writing over an earlier export keeps unchanged events identical and raises SEQUENCE
+        # only for changed ones.
+        ical.write_calendar(Path(args.output), program=program, roster=roster, **options)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(ical.build_calendar(program, roster, **options))
     return EXIT_OK
-
-
-def _safe_name(ident: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in ident) or "mentor"
 
 
 def _demo(args: argparse.Namespace) -> int:
