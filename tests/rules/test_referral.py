@@ -225,6 +225,18 @@ def test_only_the_mentees_mentors_or_a_mentor_who_heard_it_can_refer() -> None:
     assert findings(md_phd, as_of="2025-11-01") == []
 
 
+def test_a_referral_naming_a_concern_it_cannot_answer_says_why_in_the_finding() -> None:
+    log = [RAISED,
+           referred("r1", "2025-10-03T08:30", "m3-a", "dean", topic="standing", reply_to="c1"),
+           referred("r2", "2025-10-03T09:00", "m3-b", "administrator", reply_to="c1")]
+
+    [finding] = findings(log, as_of="2025-11-01")
+
+    assert finding.evidence == ("c1", "r1", "r2")
+    assert "; r1 names c1 but is on standing, not safety; r2 is from m3-b, who is no mentor " \
+        "of s-a1 and did not hear the concern" in finding.message
+
+
 def test_a_referral_before_the_concern_does_not_answer_it() -> None:
     log = [referred("r0", "2025-10-01T08:30", "m3-a", "administrator"), RAISED]
 

@@ -27,7 +27,8 @@ naming the raising event, the referral answers exactly the concern(s) that
 event raised; without it, it answers the oldest open concern on that topic the
 mentor owes (all mentees of that one event). A referral to a target the topic
 does not allow does not count; the finding says so and names the targets that
-would.
+would. So does a referral whose ``reply_to`` names a concern it cannot answer
+(on another topic, or from a mentor who neither mentors the mentee nor heard it).
 
 For each concern the rule reports:
 
@@ -154,7 +155,8 @@ class _Concern:
     referral_ts: float = 0.0
     referrer: str = ""
     referred_to: tuple[str, ...] = ()
-    refused: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # referrals that did not count: (referral id, why: "target" | "topic" | "referrer", detail)
+    refused: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class ReferralEvaluator:
@@ -275,10 +277,14 @@ class ReferralEvaluator:
         opened = self._open.get(topic.id, [])
         if event.reply_to:
             # The referral names the event that raised the concern: answer exactly that.
-            named = self._by_event.get(event.reply_to, ())
-            candidates = [c for c in named if c.topic is topic and not c.referral
-                          and sender in c.owers]
+            named = [c for c in self._by_event.get(event.reply_to, ()) if not c.referral]
+            candidates = [c for c in named if c.topic is topic and sender in c.owers]
             groups = [candidates] if candidates else []
+            for concern in named:  # it names a concern it cannot answer: say why there
+                if concern.topic is not topic:
+                    concern.refused.append((event.id, "topic", topic.id))
+                elif sender not in concern.owers:
+                    concern.refused.append((event.id, "referrer", sender))
         else:
             mine = [c for c in opened if sender in c.owers]
             order = dict.fromkeys(c.first_event for c in mine)
@@ -296,7 +302,7 @@ class ReferralEvaluator:
                 return
         if groups:  # went to a target this topic does not allow: note it on the oldest
             for concern in groups[0]:
-                concern.refused.append((event.id, event.recipients))
+                concern.refused.append((event.id, "target", ", ".join(event.recipients)))
 
     # ------------------------------------------------------------------ results
 
@@ -309,6 +315,15 @@ class ReferralEvaluator:
             return "at_risk"
         return "pending"
 
+    def _refusal(self, concern: _Concern, rid: str, reason: str, detail: str) -> str:
+        if reason == "topic":
+            return f"{rid} names {concern.first_event} but is on {detail}, not {concern.topic.id}"
+        if reason == "referrer":
+            return (f"{rid} is from {detail}, who is no mentor of {concern.mentee} and did not "
+                    "hear the concern")
+        return f"{rid} to {detail} does not count: {concern.topic.id} goes to " \
+            f"{self._allowed(concern)}"
+
     def _allowed(self, concern: _Concern) -> str:
         text = concern.topic.allowed_text
         if concern.faculty:
@@ -320,11 +335,7 @@ class ReferralEvaluator:
         raised = (f"the concern about {concern.mentee} on {topic.title}, raised by "
                   f"{concern.first_event} on {time_text(localize(concern.opened_ts))}")
         deadline = time_text(localize(concern.deadline_ts))
-        refused = "".join(
-            f"; {rid} to {', '.join(to) or '(nobody)'} does not count: {topic.id} goes to "
-            f"{self._allowed(concern)}"
-            for rid, to in concern.refused
-        )
+        refused = "".join(f"; {self._refusal(concern, *r)}" for r in concern.refused)
         if concern.referral:
             took = concern.referral_ts - concern.opened_ts
             head = (f"{concern.referrer} referred {raised} to {', '.join(concern.referred_to)} "
@@ -340,7 +351,7 @@ class ReferralEvaluator:
         return f"refer {raised} to {self._allowed(concern)} by {deadline}{refused}"
 
     def _evidence(self, concern: _Concern) -> tuple[str, ...]:
-        ids = [*concern.events, *(rid for rid, _ in concern.refused)]
+        ids = [*concern.events, *(r[0] for r in concern.refused)]
         if concern.referral:
             ids.append(concern.referral)
         return tuple(dict.fromkeys(ids))
