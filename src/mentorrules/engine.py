@@ -15,13 +15,14 @@ row the reader could not parse, so ``read == used + rejected`` always holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from operator import attrgetter
+from typing import Any, Protocol
 
 from mentorrules.activity.models import Event
 from mentorrules.activity.readers import EventLog
-from mentorrules.errors import Location, Problem, RowError
+from mentorrules.errors import Location, Problem, RowError, UsageError
 from mentorrules.program.models import Program
 from mentorrules.report import Finding, Obligation, RejectedRow, Report, RowCounts, Status
 from mentorrules.roster.models import Roster
@@ -69,6 +70,9 @@ class Engine:
         self.as_of = as_of
         self.notes: list[str] = []
         self._observer_factories = tuple(observers)
+        self._strict = False
+        self._source = "<input>"
+        self._targets = frozenset(t.id for t in program.referrals.targets)
         self._reset()
 
     def _reset(self) -> None:
@@ -79,38 +83,55 @@ class Engine:
         self.observers: list[Observer] = [make(self.context) for make in self._observer_factories]
         self.rejected: list[RejectedRow] = []
         self.used = 0
+        # Every accepted id, for exact uniqueness and for "reply_to names an earlier
+        # event": the one structure that grows with the log (about 90 bytes an event).
         self._seen_ids: set[str] = set()
+        self._feeds = self._dispatch()
 
-    def _dispatch(self) -> dict[str, list[Feed]]:
+    def _dispatch(self) -> dict[str, tuple[Feed, ...]]:
         table: dict[str, list[Feed]] = {}
         for evaluator in (*self.evaluators, *self.observers):
             for kind in evaluator.wants:
                 table.setdefault(kind, []).append(evaluator.feed)
-        return table
+        return {kind: tuple(feeds) for kind, feeds in table.items()}
 
     # ------------------------------------------------------------------ intake
 
-    def _valid(self, event: Event, source: str, reject: Callable[[int | None, str | None, str],
-                                                                  None]) -> bool:
+    def _problem(self, event: Event) -> str | None:
+        """Why the roster or the log so far refuses ``event`` (None: it is fine)."""
         people = self.roster.people
-        problem = None
         if event.id in self._seen_ids:
-            problem = f"id {event.id!r} is used by an earlier event"
-        elif event.sender and event.sender not in people:
-            problem = f"'from' names {event.sender!r}, who is not on the roster"
-        elif event.reply_to and event.reply_to not in self._seen_ids:
-            problem = f"reply_to names {event.reply_to!r}, which is no earlier event"
-        else:
-            targets = {t.id for t in self.program.referrals.targets} if event.type == "referral" \
-                else ()
-            for person in event.recipients:
-                if person not in people and person not in targets:
-                    problem = f"'to' names {person!r}, who is not on the roster"
-                    break
-        if problem:
-            reject(event.line, event.id, problem)
+            return f"id {event.id!r} is used by an earlier event"
+        if event.sender and event.sender not in people:
+            return f"'from' names {event.sender!r}, who is not on the roster"
+        if event.reply_to and event.reply_to not in self._seen_ids:
+            return f"reply_to names {event.reply_to!r}, which is no earlier event"
+        targets = self._targets if event.type == "referral" else ()
+        for person in event.recipients:
+            if person not in people and person not in targets:
+                return f"'to' names {person!r}, who is not on the roster"
+        return None
+
+    def _reject(self, event: Event, reason: str) -> None:
+        if self._strict:
+            raise RowError([Problem(Location(self._source, event.line, None, f"id={event.id}"),
+                                    reason, "fix the row, or read leniently to skip it")])
+        self.rejected.append(RejectedRow(source=self._source, line=event.line, id=event.id,
+                                         reason=reason))
+
+    def feed(self, event: Event) -> bool:
+        """Check one event and give it to the rules; the caller keeps time order (ties by id).
+
+        Returns False when the event is refused (it is then in :attr:`rejected`).
+        """
+        problem = self._problem(event)
+        if problem is not None:
+            self._reject(event, problem)
             return False
         self._seen_ids.add(event.id)
+        self.used += 1
+        for feed in self._feeds.get(event.type, ()):
+            feed(event)
         return True
 
     def run(self, events: Iterable[Event] | None) -> None:
@@ -119,67 +140,98 @@ class Engine:
             return
         if isinstance(events, EventLog):
             log: EventLog | None = events
-            source = events.name
+            self._source = events.name
+            restartable = events.restartable
         else:
             log = None
-            source = "<input>"
+            self._source = "<input>"
+            restartable = isinstance(events, Sequence)
         self._strict = log is not None and log.strict
         kept: list[Event] | None = None
         stream: Iterable[Event] = events
-        if log is None or not log.restartable:
+        if not restartable:
             kept = []
             stream = _recording(events, kept)
-        if self._stream(stream, source):
+        if self._stream(stream):
             return
-        self.notes.append(f"the events of {source} were not in time order; they were sorted")
-        if log is not None and log.restartable:
-            ordered = sorted(log, key=_order)  # re-reads the file: the log recounts its rows
+        self.notes.append(f"the events of {self._source} were not in time order; they were sorted")
+        if restartable:
+            ordered = list(events)  # re-reads a file: the log recounts its rows
         else:
             assert kept is not None
             for _ in stream:  # drain the one-shot source; _recording keeps every event
                 pass
-            ordered = sorted(kept, key=_order)
+            ordered = kept
+        # One sort, by time only: no key tuples for a million events. Ties keep their
+        # order here and are put in id order by _stream, like every tie.
+        ordered.sort(key=_by_ts)
         self._reset()
-        ok = self._stream(ordered, source)
+        ok = self._stream(ordered)
         assert ok
 
-    def _stream(self, events: Iterable[Event], source: str) -> bool:
-        dispatch = self._dispatch()
-        rejected = self.rejected
+    def _stream(self, events: Iterable[Event]) -> bool:
+        """Feed time-ordered ``events``; False (at once) when one goes back in time."""
+        feeds = self._feeds
+        seen = self._seen_ids
+        people = self.roster.people
+        targets = self._targets
+        used = 0
+        no_feeds: tuple[Feed, ...] = ()
 
-        strict = getattr(self, "_strict", False)
-
-        def reject(line: int | None, ident: str | None, reason: str) -> None:
-            if strict:
-                raise RowError([Problem(Location(source, line, None, f"id={ident}"), reason,
-                                        "fix the row, or read leniently to skip it")])
-            rejected.append(RejectedRow(source=source, line=line, id=ident, reason=reason))
+        def flush(group: list[Event]) -> int:
+            accepted = 0
+            for event in group:
+                ident = event.id
+                sender = event.sender
+                reply_to = event.reply_to
+                if (ident in seen or (sender and sender not in people)
+                        or (reply_to and reply_to not in seen)):
+                    self._reject(event, self._problem(event) or "refused")
+                    continue
+                for person in event.recipients:
+                    if person not in people and (person not in targets
+                                                 or event.type != "referral"):
+                        self._reject(event, self._problem(event) or "refused")
+                        break
+                else:
+                    seen.add(ident)
+                    accepted += 1
+                    for feed in feeds.get(event.type, no_feeds):
+                        feed(event)
+            return accepted
 
         last = float("-inf")
+        last_id = ""
+        shuffled = False  # ties (equal times) not in id order
         group: list[Event] = []
-        for event in events:
-            ts = event.ts
-            if ts < last:
-                return False
-            if ts != last and group:
-                self._flush(group, dispatch, source, reject)
-                group = []
-            group.append(event)
-            last = ts
-        if group:
-            self._flush(group, dispatch, source, reject)
-        return True
-
-    def _flush(self, group: list[Event], dispatch: dict[str, list[Feed]], source: str,
-               reject: Callable[[int | None, str | None, str], None]) -> None:
-        if len(group) > 1:
-            group.sort(key=_order)
-        for event in group:
-            if not self._valid(event, source, reject):
-                continue
-            self.used += 1
-            for feed in dispatch.get(event.type, ()):
-                feed(event)
+        try:
+            for event in events:
+                ts = event.ts
+                if ts == last:
+                    ident = event.id
+                    if ident < last_id:
+                        shuffled = True
+                    last_id = ident
+                    group.append(event)
+                    continue
+                if ts < last:
+                    return False
+                if group:
+                    if shuffled:
+                        group.sort(key=_by_id)
+                        shuffled = False
+                    used += flush(group)
+                    group = []
+                group.append(event)
+                last = ts
+                last_id = event.id
+            if group:
+                if shuffled:
+                    group.sort(key=_by_id)
+                used += flush(group)
+            return True
+        finally:
+            self.used += used
 
     # ------------------------------------------------------------------ results
 
@@ -194,6 +246,10 @@ class Engine:
         return tuple(found)
 
 
+_by_ts = attrgetter("ts")
+_by_id = attrgetter("id")
+
+
 def _order(event: Event) -> tuple[float, str]:
     return (event.ts, event.id)
 
@@ -202,6 +258,189 @@ def _recording(events: Iterable[Event], kept: list[Event]) -> Iterator[Event]:
     for event in events:
         kept.append(event)
         yield event
+
+
+class Monitor:
+    """An engine an app keeps and feeds: events one at a time, one mentor's status at once.
+
+    ::
+
+        monitor = Monitor(program, roster, as_of="2026-02-20T12:00")
+        monitor.feed({"id": "e1", "type": "message", "at": "2026-02-20T09:12",
+                      "from": "s-17", "to": "m-3", "channel": "text"})
+        for due in monitor.status_of("m-3"):
+            print(due.due, due.state, due.message)
+
+    ``feed`` checks an event as :func:`run_check` does (known people, unique id,
+    ``reply_to`` an earlier event) and gives it to the rules at once: its cost
+    does not grow with the log. A refused event is in :attr:`rejected` with its
+    reason (``strict=True`` raises instead). ``status_of`` gives one person's
+    obligations, soonest first, exactly as ``status(...).for_mentor(id)`` would
+    for the same events and ``as_of``; ``status`` and ``check`` give the whole
+    program's.
+
+    The rules judge at one moment, ``as_of``: events after it are ignored, as in
+    ``check``. Events must come in time order (ties by id); one that comes late
+    (and :meth:`advance`, which moves ``as_of``) makes the monitor replay the
+    events it kept (``history=True``, the default) - a full recomputation, as
+    rare as late events. With ``history=False`` memory grows with the people
+    only and a late event is a :class:`~mentorrules.errors.UsageError`.
+
+    An evaluator that has ``obligations_of(person_id)`` answers ``status_of``
+    directly; for one without it the monitor groups all its obligations by
+    mentor once and recomputes them only after it was fed.
+    """
+
+    def __init__(self, program: Program, roster: Roster, as_of: datetime | str | None = None,
+                 *, history: bool = True, strict: bool = False) -> None:
+        from mentorrules.activity.readers import FastParser
+
+        self.program = program
+        self.roster = roster
+        self.as_of = resolve_as_of(program, as_of)
+        self.strict = strict
+        self._history: list[Event] | None = [] if history else None
+        self._rows = FastParser(program.tz)
+        self.rejected: list[RejectedRow] = []
+        self._start()
+
+    def _start(self) -> None:
+        self._engine = Engine(self.program, self.roster, self.as_of)
+        self._engine._strict = self.strict
+        self._last: tuple[float, str] = (float("-inf"), "")
+        evaluators = self._engine.evaluators
+        self._direct = [getattr(e, "obligations_of", None) for e in evaluators]
+        self._grouped: list[dict[str, list[Obligation]] | None] = [None] * len(evaluators)
+        self._wanted_by: dict[str, tuple[int, ...]] = {}
+        for i, evaluator in enumerate(evaluators):
+            for kind in evaluator.wants:
+                self._wanted_by[kind] = (*self._wanted_by.get(kind, ()), i)
+
+    # ------------------------------------------------------------------ intake
+
+    @property
+    def used(self) -> int:
+        """Events accepted so far."""
+        return self._engine.used
+
+    def feed(self, event: Event | Mapping[str, Any]) -> bool:
+        """Take one event (an :class:`Event` or a row as a dict); False if it is refused."""
+        if not isinstance(event, Event):
+            parsed = self._parse(event)
+            if parsed is None:
+                return False
+            event = parsed
+        engine = self._engine
+        order = (event.ts, event.id)
+        if order < self._last:
+            return self._late(event)
+        before = len(engine.rejected)
+        accepted = engine.feed(event)
+        if not accepted:
+            self.rejected.extend(engine.rejected[before:])
+            del engine.rejected[before:]
+            return False
+        self._last = order
+        if self._history is not None:
+            self._history.append(event)
+        for i in self._wanted_by.get(event.type, ()):
+            self._grouped[i] = None
+        return True
+
+    def feed_many(self, events: Iterable[Event | Mapping[str, Any]]) -> int:
+        """Feed each event in turn; the number accepted."""
+        return sum(1 for event in events if self.feed(event))
+
+    def _parse(self, row: Mapping[str, Any]) -> Event | None:
+        from mentorrules.activity.readers import EventRowError, parse_event
+
+        event = self._rows.record(row, None)
+        if event is not None:
+            return event
+        try:
+            return parse_event(row, self.program.tz)
+        except EventRowError as exc:
+            self._refuse(exc.ident, str(exc))
+            return None
+
+    def _refuse(self, ident: str | None, reason: str) -> None:
+        if self.strict:
+            raise RowError([Problem(Location("<input>", None, None, f"id={ident}"), reason,
+                                    "fix the event, or feed leniently to skip it")])
+        self.rejected.append(RejectedRow(source="<input>", line=None, id=ident, reason=reason))
+
+    def _late(self, event: Event) -> bool:
+        if self._history is None:
+            raise UsageError(
+                f"event {event.id!r} ({event.at.isoformat()}) comes after a later one; feed "
+                "events in time order, or keep history (the default) to allow late events")
+        if event.id in self._engine._seen_ids:
+            self._refuse(event.id, f"id {event.id!r} is used by an earlier event")
+            return False
+        self._replay([*self._history, event])
+        return any(e is event for e in self._history)
+
+    def _replay(self, events: list[Event]) -> None:
+        events.sort(key=_order)
+        self._history = [] if self._history is not None else None
+        kept = [r for r in self.rejected if r.source != "<input>" or r.id is None]
+        self.rejected = []
+        self._start()
+        for event in events:
+            self.feed(event)
+        self.rejected = [*kept, *self.rejected]
+
+    def advance(self, as_of: datetime | str) -> None:
+        """Judge at another moment: the rules are bound again and the history replayed."""
+        moment = resolve_as_of(self.program, as_of)
+        if moment == self.as_of:
+            return
+        if self._history is None:
+            raise UsageError("a monitor without history cannot move as_of; make a new one "
+                             "and feed it again, or keep history")
+        self.as_of = moment
+        self._replay(list(self._history))
+
+    # ------------------------------------------------------------------ results
+
+    def status_of(self, person_id: str) -> tuple[Obligation, ...]:
+        """What ``person_id`` owes, soonest due first (as ``status(...).for_mentor``)."""
+        if person_id not in self.roster.people:
+            raise UsageError(f"no one with id {person_id!r} is on the roster; give a mentor id "
+                             "from the roster")
+        found: list[Obligation] = []
+        for i, evaluator in enumerate(self._engine.evaluators):
+            direct = self._direct[i]
+            if direct is not None:
+                found.extend(o for o in direct(person_id) if person_id in o.mentors)
+                continue
+            grouped = self._grouped[i]
+            if grouped is None:
+                grouped = {}
+                for obligation in evaluator.obligations():
+                    for mentor in obligation.mentors:
+                        grouped.setdefault(mentor, []).append(obligation)
+                self._grouped[i] = grouped
+            found.extend(grouped.get(person_id, ()))
+        found.sort(key=Obligation.sort_key)
+        return tuple(found)
+
+    def _rows_counts(self) -> dict[str, RowCounts]:
+        used, rejected = self._engine.used, len(self.rejected)
+        return {"roster": self.roster.counts,
+                "events": RowCounts(read=used + rejected, used=used, rejected=rejected)}
+
+    def status(self) -> Status:
+        """Every obligation of the program at ``as_of``."""
+        return Status(program=self.program.id, as_of=self.as_of,
+                      obligations=self._engine.obligations(), rows=self._rows_counts(),
+                      rejected=(*self.roster.rejected, *self.rejected))
+
+    def check(self) -> Report:
+        """The findings at ``as_of`` (without metrics)."""
+        return Report(program=self.program.id, as_of=self.as_of,
+                      findings=self._engine.findings(), rows=self._rows_counts(),
+                      rejected=(*self.roster.rejected, *self.rejected))
 
 
 def _rows(roster: Roster, log: EventLog | None, engine: Engine) -> dict[str, RowCounts]:
@@ -227,6 +466,14 @@ def run_check(program: Program, roster: Roster, events: Iterable[Event] | None,
 
     wanted = (MetricsCollector,) if metrics and events is not None else ()
     engine = Engine(program, roster, as_of, observers=wanted)
+    if events is None:
+        # No activity log: judge the roster only. Activity rules would find every duty unmet.
+        skipped = [s.id for s, e in zip(program.active_rules(), engine.evaluators, strict=True)
+                   if e.wants]
+        engine.evaluators = [e for e in engine.evaluators if not e.wants]
+        if skipped:
+            engine.notes.append(f"no activity log given: {len(skipped)} activity rules not "
+                                f"checked ({', '.join(skipped)})")
     engine.run(events)
     log = events if isinstance(events, EventLog) else None
     findings = engine.findings()
@@ -258,4 +505,4 @@ def run_status(program: Program, roster: Roster, events: Iterable[Event] | None,
     )
 
 
-__all__ = ["Engine", "Observer", "resolve_as_of", "run_check", "run_status"]
+__all__ = ["Engine", "Monitor", "Observer", "resolve_as_of", "run_check", "run_status"]

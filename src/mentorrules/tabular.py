@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 from mentorrules._suggest import did_you_mean
 from mentorrules.errors import InputError, LimitExceededError
@@ -51,7 +51,15 @@ class BadRow:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The checked column names of a CSV source, yielded first by ``read_rows(fields=True)``."""
+
+    columns: tuple[str, ...]
+
+
 Row = tuple[int | None, Mapping[str, Any]] | BadRow
+FieldRow = Row | Header | tuple[int, list[str]]
 
 
 def source_name(source: object) -> str:
@@ -77,6 +85,16 @@ def file_format(path: str) -> str:
     return "jsonl" if head.startswith(b"{") else "csv"
 
 
+@overload
+def read_rows(source: Source, *, required: tuple[str, ...], known: tuple[str, ...], what: str,
+              limits: ReadLimits = ..., fields: Literal[False] = ...) -> Iterator[Row]: ...
+
+
+@overload
+def read_rows(source: Source, *, required: tuple[str, ...], known: tuple[str, ...], what: str,
+              limits: ReadLimits = ..., fields: Literal[True]) -> Iterator[FieldRow]: ...
+
+
 def read_rows(
     source: Source,
     *,
@@ -84,8 +102,14 @@ def read_rows(
     known: tuple[str, ...],
     what: str,
     limits: ReadLimits = DEFAULT_READ_LIMITS,
-) -> Iterator[Row]:
-    """Rows of ``source``; a missing required column is an :class:`InputError` up front."""
+    fields: bool = False,
+) -> Iterator[Any]:
+    """Rows of ``source``; a missing required column is an :class:`InputError` up front.
+
+    With ``fields=True`` a CSV source yields one :class:`Header` and then each
+    row as ``(line, list of fields)`` in header order, without building a dict
+    per row (the activity log's hot path); other sources are unchanged.
+    """
     name = source_name(source)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
@@ -101,10 +125,10 @@ def read_rows(
         if file_format(name) == "jsonl":
             yield from _jsonl_file(path, name, limits)
         else:
-            yield from _csv_file(path, name, required, known, what, limits)
+            yield from _csv_file(path, name, required, known, what, limits, fields)
         return
     if hasattr(source, "read"):
-        yield from _stream(source, name, required, known, what, limits)
+        yield from _stream(source, name, required, known, what, limits, fields)
         return
     if isinstance(source, Mapping | str | bytes):
         raise InputError.single(
@@ -114,7 +138,7 @@ def read_rows(
 
 
 def _stream(handle: Any, name: str, required: tuple[str, ...], known: tuple[str, ...],
-            what: str, limits: ReadLimits) -> Iterator[Row]:
+            what: str, limits: ReadLimits, fields: bool = False) -> Iterator[Any]:
     data = handle.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise LimitExceededError.single(
@@ -126,7 +150,7 @@ def _stream(handle: Any, name: str, required: tuple[str, ...], known: tuple[str,
     if head == b"{":
         yield from _jsonl_lines(io.BytesIO(data), name, limits)
     else:
-        yield from _csv_bytes(data, name, required, known, what, limits)
+        yield from _csv_bytes(data, name, required, known, what, limits, fields)
 
 
 def _check_header(header: list[str], name: str, required: tuple[str, ...],
@@ -153,22 +177,23 @@ def _check_header(header: list[str], name: str, required: tuple[str, ...],
 
 
 def _csv_file(path: Path, name: str, required: tuple[str, ...], known: tuple[str, ...],
-              what: str, limits: ReadLimits) -> Iterator[Row]:
+              what: str, limits: ReadLimits, fields: bool = False) -> Iterator[Any]:
     # Decode strictly for speed; fall back to per-row checks only when a bad byte exists.
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            yield from _csv_rows(handle, name, required, known, what, limits, check=False)
+        with open(path, encoding="utf-8-sig", newline="", buffering=1 << 20) as handle:
+            yield from _csv_rows(handle, name, required, known, what, limits, check=False,
+                                 as_fields=fields)
     except _RestartNeeded as restart:
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             yield from _csv_rows(handle, name, required, known, what, limits, check=True,
-                                 skip=restart.rows_done)
+                                 skip=restart.rows_done, as_fields=fields, header_sent=fields)
 
 
 def _csv_bytes(data: bytes, name: str, required: tuple[str, ...], known: tuple[str, ...],
-               what: str, limits: ReadLimits) -> Iterator[Row]:
+               what: str, limits: ReadLimits, fields: bool = False) -> Iterator[Any]:
     text = data.decode("utf-8-sig", errors="surrogateescape")
     yield from _csv_rows(io.StringIO(text, newline=""), name, required, known, what, limits,
-                         check=True)
+                         check=True, as_fields=fields)
 
 
 class _RestartNeeded(Exception):
@@ -186,7 +211,8 @@ def _has_surrogates(fields: list[str]) -> bool:
 
 
 def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tuple[str, ...],
-              what: str, limits: ReadLimits, *, check: bool, skip: int = 0) -> Iterator[Row]:
+              what: str, limits: ReadLimits, *, check: bool, skip: int = 0,
+              as_fields: bool = False, header_sent: bool = False) -> Iterator[Any]:
     csv.field_size_limit(limits.max_field_bytes)
     reader = csv.reader(handle, strict=False)
     done = 0
@@ -204,7 +230,13 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
                                     file=name, line=1)
         columns = _check_header(header, name, required, known, what)
         width = len(columns)
+        if as_fields and not header_sent:
+            yield Header(tuple(columns))
         last_line = reader.line_num
+        max_rows = limits.max_rows
+        # The common row (right width, not blank, nothing to skip or check) takes the
+        # first branch; everything else the careful path below it.
+        fast = width > 1 and not check
         while True:
             try:
                 fields = next(reader)
@@ -220,12 +252,16 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
                 continue
             line = last_line + 1
             last_line = reader.line_num
+            if fast and len(fields) == width and skip <= done < max_rows:
+                done += 1
+                yield line, (fields if as_fields else dict(zip(columns, fields, strict=True)))
+                continue
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue  # a blank line is not a row
             done += 1
             if done <= skip:
                 continue
-            if done > limits.max_rows:
+            if done > max_rows:
                 raise LimitExceededError.single(
                     f"more than {limits.max_rows:,} rows", "split the file or raise "
                     "ReadLimits.max_rows", file=name, line=line)
@@ -236,7 +272,7 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
             if len(fields) != width:
                 yield BadRow(line, f"the row has {len(fields)} fields but the header has {width}")
                 continue
-            yield line, dict(zip(columns, fields, strict=True))
+            yield line, (fields if as_fields else dict(zip(columns, fields, strict=True)))
     except UnicodeDecodeError:
         if check:
             raise

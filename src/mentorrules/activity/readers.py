@@ -12,24 +12,35 @@ counts as it goes: after a full pass ``log.counts`` says how many rows were
 read, accepted and rejected, and ``log.rejected`` says which and why. A log
 read from a path or a list can be iterated again; one read from a one-shot
 iterator or an open file cannot, and says so.
+
+The hot path: a CSV row is parsed from its list of fields by column index (no
+dict per row), times go through :class:`~mentorrules.activity.times.TimeParser`
+(cached per local hour), cells that repeat (types, people, channels, topics,
+recipient lists) are looked up in small bounded caches, which also makes equal
+values one shared string, and events are built with
+:func:`~mentorrules.activity.models.make_event`. Any row the fast path is not
+sure of (an unknown type, a missing field, a bad or empty time, stray spaces in
+a type, ...) goes through :func:`parse_event`, the reference, which gives the
+same event or the same error.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
 from mentorrules._suggest import did_you_mean
-from mentorrules.activity.models import EVENT_TYPES, Event
-from mentorrules.activity.times import TimeError, resolve
+from mentorrules.activity.models import EVENT_TYPES, Event, make_event
+from mentorrules.activity.times import TimeError, TimeParser, resolve
 from mentorrules.errors import Location, Problem, RowError, UsageError
 from mentorrules.program.models import Program
 from mentorrules.report import RejectedRow, RowCounts
 from mentorrules.tabular import (
     DEFAULT_READ_LIMITS,
     BadRow,
+    Header,
     ReadLimits,
     Source,
     read_rows,
@@ -88,20 +99,42 @@ class EventLog:
         self.read = 0
         self.rejected = []
         tz = self.program.tz
+        fast = FastParser(tz)
+        from_record = fast.record
+        from_fields: Callable[[list[str], int | None], Event | None] | None = None
+        columns: tuple[str, ...] = ()
         for row in read_rows(self.source, required=REQUIRED, known=COLUMNS, what="activity log",
-                             limits=self.limits):
-            self.read += 1
-            if isinstance(row, BadRow):
+                             limits=self.limits, fields=True):
+            if type(row) is tuple:
+                line, cells = row
+                self.read += 1
+                if type(cells) is list:
+                    assert from_fields is not None
+                    event = from_fields(cells, line)
+                    if event is None:  # padded cells beyond the columns are left out by zip
+                        event = self._parse(dict(zip(columns, cells, strict=False)), tz, line)
+                elif isinstance(cells, Event):
+                    event = cells
+                else:
+                    assert not isinstance(cells, list)
+                    event = from_record(cells, line) or self._parse(cells, tz, line)
+                if event is not None:
+                    yield event
+            elif isinstance(row, Header):
+                columns = row.columns
+                from_fields = fast.fields(columns)
+            else:
+                assert isinstance(row, BadRow)
+                self.read += 1
                 self.reject(row.line, None, row.reason)
-                continue
-            line, record = row
-            if isinstance(record, Event):
-                yield record
-                continue
-            try:
-                yield parse_event(record, tz, line)
-            except EventRowError as exc:
-                self.reject(line, exc.ident, str(exc))
+
+    def _parse(self, record: Mapping[str, Any], tz: tzinfo, line: int | None) -> Event | None:
+        """The reference parse of one row; a row it refuses is rejected here."""
+        try:
+            return parse_event(record, tz, line)
+        except EventRowError as exc:
+            self.reject(line, exc.ident, str(exc))
+            return None
 
 
 class EventRowError(ValueError):
@@ -154,6 +187,149 @@ def parse_event(record: Mapping[str, Any], tz: tzinfo, line: int | None = None) 
         extra=extra or None,
         line=line,
     )
+
+
+class _Cache(dict[str, Any]):
+    """Cell text -> its parsed value, computed on first sight; at most ``limit`` entries kept."""
+
+    __slots__ = ("compute", "limit")
+
+    def __init__(self, compute: Callable[[str], Any], limit: int = 1 << 16,
+                 seed: Mapping[str, Any] | None = None) -> None:
+        super().__init__(seed or {})
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, key: str) -> Any:
+        value = self.compute(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def _lower(value: str) -> str:
+    return value.strip().lower()
+
+
+def _kind(value: str) -> str | None:
+    kind = value.strip().lower()
+    return next((k for k in EVENT_TYPES if k == kind), None)
+
+
+def _format(value: str) -> str | None:
+    fmt = value.strip().lower()
+    return next((f for f in FORMATS if f == fmt), None)
+
+
+class FastParser:
+    """The readers' hot path: rows to events, or None when :func:`parse_event` must decide.
+
+    Holds one :class:`TimeParser` and the caches of repeated cells for one pass
+    over a log. :meth:`fields` makes a parser for CSV rows of given columns;
+    :meth:`record` parses a mapping (JSON Lines, dicts). Both return exactly the
+    event :func:`parse_event` returns, or None for any row they are not sure of.
+    """
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.time = TimeParser(tz).parse
+        self.kinds = _Cache(_kind)
+        self.formats = _Cache(_format)
+        self.people = _Cache(_strip)
+        self.groups = _Cache(split_list)
+        self.channels = _Cache(_lower)
+        self.topics = _Cache(_strip)
+
+    def fields(self, columns: Sequence[str]) -> Callable[[list[str], int | None], Event | None]:
+        """A parser of CSV rows whose fields are in the order of ``columns``."""
+        where = {name: i for i, name in enumerate(columns)}
+        pad = any(name not in where for name in COLUMNS)
+        blank = len(columns)  # a missing column reads the "" appended to each row
+        (i_id, i_type, i_at, i_start, i_end, i_from, i_to, i_channel, i_format, i_reply,
+         i_topic) = (where.get(name, blank) for name in COLUMNS)
+        extras = tuple((name, i) for i, name in enumerate(columns)
+                       if name not in COLUMNS and name != "extra")
+        needs = {kind: tuple(where.get(name, blank) for name in NEEDS[kind])
+                 for kind in EVENT_TYPES}
+        time, kinds, formats = self.time, self.kinds, self.formats
+        people, groups, channels, topics = self.people, self.groups, self.channels, self.topics
+        make = make_event
+
+        def parse(row: list[str], line: int | None) -> Event | None:
+            if pad:
+                row.append("")
+            kind = kinds[row[i_type]]
+            if kind is None:
+                return None
+            for i in needs[kind]:
+                if not row[i]:
+                    return None
+            ident = row[i_id].strip()
+            fmt = formats[row[i_format]]
+            reply_to = row[i_reply].strip()
+            if not ident or fmt is None or reply_to == ident:
+                return None
+            try:
+                at, ts = time(row[i_at])
+                raw = row[i_start]
+                start = time(raw)[0] if raw else None
+                raw = row[i_end]
+                end = time(raw)[0] if raw else None
+            except TimeError:
+                return None
+            if start is not None and end is not None and end < start:
+                return None
+            return make(ident, kind, at, ts, people[row[i_from]], groups[row[i_to]],
+                        channels[row[i_channel]], fmt, reply_to, topics[row[i_topic]], start, end,
+                        {name: row[i].strip() for name, i in extras} if extras else None, line)
+
+        return parse
+
+    def record(self, record: Mapping[str, Any], line: int | None) -> Event | None:
+        """The event of one mapping whose cells are text (or absent), else None."""
+        get = record.get
+        cells = (get("id"), get("type"), get("from"), get("to"), get("channel"), get("format"),
+                 get("reply_to"), get("topic"))
+        for i, cell in enumerate(cells):
+            if cell is not None and type(cell) is not str and not (i == 3 and type(cell) is list):
+                return None
+        ident_raw, kind_raw, sender, to, channel, fmt_raw, reply_raw, topic = cells
+        kind = self.kinds[kind_raw] if kind_raw is not None else None
+        if kind is None:
+            return None
+        for name in NEEDS[kind]:
+            if not get(name):
+                return None
+        ident = ident_raw.strip() if ident_raw is not None else ""
+        fmt = self.formats[fmt_raw] if fmt_raw is not None else ""
+        reply_to = reply_raw.strip() if reply_raw is not None else ""
+        if not ident or fmt is None or reply_to == ident:
+            return None
+        time = self.time
+        try:
+            at, ts = time(get("at"))
+            raw = get("start")
+            start = None if raw is None or raw == "" else time(raw)[0]
+            raw = get("end")
+            end = None if raw is None or raw == "" else time(raw)[0]
+        except TimeError:
+            return None
+        if start is not None and end is not None and end < start:
+            return None
+        extra = {str(k): text(v) for k, v in record.items() if k not in COLUMNS and k != "extra"}
+        return make_event(
+            ident, kind, at, ts,
+            self.people[sender] if sender is not None else "",
+            (self.groups[to] if type(to) is str else split_list(to)) if to is not None else (),
+            self.channels[channel] if channel is not None else "",
+            fmt, reply_to,
+            self.topics[topic] if topic is not None else "",
+            start, end, extra or None, line,
+        )
 
 
 def _optional_time(value: Any, tz: tzinfo) -> datetime | None:

@@ -10,6 +10,7 @@ Times before 1900 or after 2200 are refused as typos.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any
 
 _EARLIEST = datetime(1900, 1, 1).toordinal()
 _LATEST = datetime(2200, 1, 1).toordinal()
@@ -61,3 +62,123 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
         f"{naive.isoformat()} happens twice in {tz} (clocks go back); "
         "add the UTC offset to the time to say which"
     )
+
+
+_MISSING: Any = object()
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+_fromisoformat = datetime.fromisoformat
+_combine = datetime.combine
+
+
+class TimeParser:
+    """:func:`resolve` for many times in one zone, fast: ``parse(value) -> (at, ts)``.
+
+    The activity log's hot path. ``at`` is exactly what :func:`resolve` returns and
+    ``ts`` is exactly ``at.timestamp()``, but the zone look-ups are cached:
+
+    - a local time's UTC offset is learnt once per local day, for days whose
+      offset is the same at 00:00, 12:00 and 23:59:59.999999 under both folds
+      (the tz database has no two changes of offset less than 95 hours apart, so
+      such a day has none); on a day with a change, once per local hour, for
+      hours whose offset is the same at their first and last instant under both
+      folds;
+    - a time with an offset needs only that offset and the start of its day.
+
+    An hour holding a daylight-saving change, and anything else unusual
+    (whitespace, datetime objects, years out of range) goes through
+    :func:`resolve`, so skipped and repeated local times are refused with the
+    same errors.
+    """
+
+    __slots__ = ("_days", "_hours", "_offsets", "_utc_days", "tz")
+
+    _LIMIT = 200_000  # entries per cache: a bound against hostile input
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self._days: dict[int, int | None] = {}
+        self._hours: dict[int, int | None] = {}
+        self._utc_days: dict[int, int | None] = {}
+        self._offsets: dict[tzinfo | None, int | None] = {}
+
+    def parse(self, value: object) -> tuple[datetime, float]:
+        """``(at, ts)`` for ``value``; :class:`TimeError` when :func:`resolve` would raise."""
+        if type(value) is str:
+            try:
+                moment = _fromisoformat(value)
+            except ValueError:
+                moment = None
+            if moment is not None:
+                day = moment.toordinal()
+                zone = moment.tzinfo
+                # base: POSIX seconds at 00:00 of the day (for a day with a change: the
+                # hour's start less `hour` hours), so that every case adds the same.
+                if zone is None:
+                    base = self._days.get(day, _MISSING)
+                    if base is _MISSING:
+                        base = self._learn_day(moment, day)
+                    if base is None:
+                        key = day * 24 + moment.hour
+                        base = self._hours.get(key, _MISSING)
+                        if base is _MISSING:
+                            base = self._learn_hour(moment, key)
+                    offset: int | None = 0
+                else:
+                    base = self._utc_days.get(day, _MISSING)
+                    if base is _MISSING:
+                        base = self._learn_utc_day(moment, day)
+                    offset = self._offsets.get(zone, _MISSING)
+                    if offset is _MISSING:
+                        offset = self._learn_offset(moment)
+                if base is not None and offset is not None:
+                    secs = base + moment.hour * 3600 + moment.minute * 60 + moment.second - offset
+                    micro = moment.microsecond
+                    ts = (secs * 1_000_000 + micro) / 1_000_000 if micro else float(secs)
+                    if zone is None:
+                        return _combine(moment, moment.time(), self.tz), ts
+                    return moment, ts
+        at = resolve(value, self.tz)
+        return at, at.timestamp()
+
+    def _remember(self, table: dict[Any, int | None], key: Any, value: int | None) -> int | None:
+        if len(table) < self._LIMIT:
+            table[key] = value
+        return value
+
+    def _single_offset(self, moment: datetime,
+                       probes: tuple[tuple[int, int, int, int], ...]) -> int | None:
+        """The offset (seconds) at every probe ``(hour, minute, second, micro)`` of the
+        day of ``moment``, under both folds; None when they differ or it is out of range."""
+        if not _EARLIEST <= moment.toordinal() < _LATEST:
+            return None
+        year, month, day, tz = moment.year, moment.month, moment.day, self.tz
+        offsets = {datetime(year, month, day, h, m, s, us, tz, fold=fold).utcoffset()
+                   for h, m, s, us in probes for fold in (0, 1)}
+        offset = offsets.pop() if len(offsets) == 1 else None
+        if offset is None or offset.microseconds:
+            return None
+        return offset.days * 86_400 + offset.seconds
+
+    def _learn_day(self, moment: datetime, key: int) -> int | None:
+        offset = self._single_offset(moment, ((0, 0, 0, 0), (12, 0, 0, 0), (23, 59, 59, 999_999)))
+        base = None if offset is None else (key - _EPOCH_DAY) * 86_400 - offset
+        return self._remember(self._days, key, base)
+
+    def _learn_hour(self, moment: datetime, key: int) -> int | None:
+        hour = moment.hour
+        offset = self._single_offset(moment, ((hour, 0, 0, 0), (hour, 59, 59, 999_999)))
+        base = None if offset is None else (moment.toordinal() - _EPOCH_DAY) * 86_400 - offset
+        return self._remember(self._hours, key, base)
+
+    def _learn_utc_day(self, moment: datetime, key: int) -> int | None:
+        in_range = _EARLIEST <= key < _LATEST
+        return self._remember(self._utc_days, key,
+                              (key - _EPOCH_DAY) * 86_400 if in_range else None)
+
+    def _learn_offset(self, moment: datetime) -> int | None:
+        """The offset of ``moment`` in whole seconds (None: it has microseconds)."""
+        offset = moment.utcoffset()
+        secs = None
+        if offset is not None and not offset.microseconds:
+            secs = offset.days * 86_400 + offset.seconds
+        return self._remember(self._offsets, moment.tzinfo, secs)
