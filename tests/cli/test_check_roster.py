@@ -148,3 +148,12 @@ def test_the_samples_check_clean_under_the_builtin_programs(
     assert "0 errors, 0 warnings, 0 info" in out
     rows = {"umms": 434, "medmentors": 160}[name]
     assert f"roster: {rows} rows read, {rows} used, 0 rejected" in out
+
+
+def test_the_readme_example(capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's "Rosters" section shows readme-example.csv and this output.
+    code, out, _ = run(capsys, "umms", "--roster", roster("readme-example.csv"))
+    assert code == 1
+    assert "5 errors, 1 warning, 0 info" in out.splitlines()[0]
+    expected = (DATA / "readme-example.txt").read_text(encoding="utf-8")
+    assert out.split("\n\n", 1)[1] == expected

@@ -74,8 +74,8 @@ class Recruitment(RosterEvaluator):
             yield self.context.finding(
                 self.spec,
                 subject=program.id,
-                message=f"{plural(len(ids), f'{level} mentor')} "
-                f"{'is' if len(ids) == 1 else 'are'} on the roster, {off} {expected}"
+                message=f"{plural(len(ids), f'{level} mentor') if ids else f'No {level} mentors'}"
+                f" {'is' if len(ids) == 1 else 'are'} on the roster, {off} {expected}"
                 f"{says(self.spec)}",
                 evidence=tuple(ids),
                 details={"level": level, "expected": expected, "found": len(ids)},
