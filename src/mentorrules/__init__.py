@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+
 from mentorrules.activity.models import Event
 from mentorrules.activity.readers import EventLog, read_events
 from mentorrules.errors import (

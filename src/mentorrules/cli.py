@@ -272,9 +272,11 @@ def _demo(args: argparse.Namespace) -> int:
             continue
         _write(f"=== {program.title} ({name}): sample year, as of {meta['as_of']} ===\n")
         _write(render_report(report, "text", colour=colour))
-        upcoming = [o for o in current.obligations if o.state in ("pending", "at_risk")][:10]
-        _write("\nnext due (first 10 of "
-               f"{sum(o.state in ('pending', 'at_risk') for o in current.obligations)}):\n")
+        due = [o for o in current.obligations if o.state in ("pending", "at_risk")]
+        upcoming = due[:10]
+        heading = f"first {len(upcoming)} of {len(due)}" if len(due) > len(upcoming) else \
+            f"{len(due)}"
+        _write(f"\nnext due ({heading}):\n")
         shown = current.model_copy(update={"obligations": tuple(upcoming), "rows": {}})
         _write(status_text(shown, colour=colour).split("\n", 2)[2])
         _write("\n")

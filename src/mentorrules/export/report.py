@@ -152,6 +152,8 @@ def report_markdown(report: Report) -> str:
                 "|---|---|---|---|---|"]
         out += [f"| {f.severity} | {_md(f.rule)} | {_md(f.subject)} | {_md(f.period or '')} | "
                 f"{_md(f.message)} |" for f in findings]
+    if report.metrics:
+        out += ["", "## Metrics", "", "```text", *_metrics_text(report.metrics), "```"]
     return "\n".join(out) + "\n"
 
 

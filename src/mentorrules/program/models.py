@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -88,6 +88,17 @@ def _no_sexagesimal(value: Any) -> Any:
 
 
 TimeOfDay = Annotated[time, BeforeValidator(_no_sexagesimal)]
+
+
+class PersonLike(Protocol):
+    """What a selector looks at: a roster person's role, level and track."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def track(self) -> str: ...
 
 
 class Model(BaseModel):
@@ -225,6 +236,14 @@ class Selector(Model):
     roles: tuple[Role, ...] = ()
     levels: tuple[str, ...] = ()
     tracks: tuple[str, ...] = ()
+
+    def selects(self, person: PersonLike) -> bool:
+        """True when ``person`` meets every condition given (an empty condition holds)."""
+        return (
+            (not self.roles or person.role in self.roles)
+            and (not self.levels or person.level in self.levels)
+            and (not self.tracks or person.track in self.tracks)
+        )
 
 
 class Overlay(Model):

@@ -21,7 +21,7 @@ from mentorrules.activity.models import Event
 from mentorrules.periods import local_midnight
 from mentorrules.program.models import Program, RuleSpec, Selector
 from mentorrules.report import Finding, Obligation
-from mentorrules.roster.models import Person, Roster
+from mentorrules.roster.models import Roster
 from mentorrules.rules._activity import elapsed, when
 from mentorrules.rules.base import Context, why
 
@@ -58,17 +58,8 @@ class Wording:
     detail_key: str
 
 
-def selects(selector: Selector, person: Person) -> bool:
-    """True when ``person`` meets every condition the selector gives."""
-    return (
-        (not selector.roles or person.role in selector.roles)
-        and (not selector.levels or person.level in selector.levels)
-        and (not selector.tracks or person.track in selector.tracks)
-    )
-
-
 def selected(selector: Selector, roster: Roster) -> tuple[str, ...]:
-    return tuple(p.id for p in roster.people.values() if selects(selector, p))
+    return tuple(p.id for p in roster.people.values() if selector.selects(p))
 
 
 def end_of_day(program: Program, day: date) -> datetime:

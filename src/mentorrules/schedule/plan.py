@@ -288,14 +288,6 @@ class _Calendar:
 # --------------------------------------------------------------------------- planner
 
 
-def _selects(selector: Selector, person: Person) -> bool:
-    return (
-        (not selector.roles or person.role in selector.roles)
-        and (not selector.levels or person.level in selector.levels)
-        and (not selector.tracks or person.track in selector.tracks)
-    )
-
-
 class _Planner:
     def __init__(self, program: Program, roster: Roster | None, include_names: bool) -> None:
         self.program = program
@@ -320,7 +312,7 @@ class _Planner:
         for mentor_id in unit.mentors:
             found += self._mentor_items(roster.people[mentor_id])
         found += self._program_items()
-        found += self._fixed(lambda selector: any(_selects(selector, p) for p in members))
+        found += self._fixed(lambda selector: any(selector.selects(p) for p in members))
         return found
 
     def for_mentor(self, mentor: Person) -> list[Occurrence]:
@@ -329,7 +321,7 @@ class _Planner:
             found += self._unit_items(unit)
         found += self._mentor_items(mentor)
         found += self._program_items()
-        found += self._fixed(lambda selector: _selects(selector, mentor))
+        found += self._fixed(lambda selector: selector.selects(mentor))
         return found
 
     def status(
