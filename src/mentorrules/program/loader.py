@@ -29,7 +29,13 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from mentorrules._suggest import did_you_mean
-from mentorrules.errors import Location, Problem, ProgramError, UnknownProgramError
+from mentorrules.errors import (
+    Location,
+    Problem,
+    ProgramError,
+    UnknownProgramError,
+    size_text,
+)
 from mentorrules.program import consistency
 from mentorrules.program.models import Program, RuleOptions, RuleSpec
 from mentorrules.program.registry import registered
@@ -73,7 +79,7 @@ def load_program(source: ProgramSource, *, limits: Limits = DEFAULT_LIMITS) -> P
 
 
 def load_program_text(text: str, file: str = "<string>", *, limits: Limits = DEFAULT_LIMITS,
-                      base: Path | None = None) -> Program:
+                      base: str | os.PathLike[str] | None = None) -> Program:
     """Load a program from YAML text (``extends`` paths are relative to ``base``)."""
     data = _read_text(text, file, limits)
     return validate(_resolve_extends(data, base or Path.cwd(), limits, (_identity(file),)))
@@ -121,8 +127,7 @@ def _read_source(source: str | os.PathLike[str] | Traversable,
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ProgramError.single(
-            f"the file is {size // 1024 // 1024} MB, more than the limit of "
-            f"{limits.max_bytes // 1024 // 1024} MB",
+            f"the file is {size:,} bytes, more than the limit of {size_text(limits.max_bytes)}",
             "a program file is a few kilobytes; check you gave the right file", file=str(path))
     return str(path), read_yaml(decode(path.read_bytes(), str(path)), str(path), limits)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from mentorrules.program.models import Program, RuleSpec, Selector
+from mentorrules.program.models import Program, RuleSpec
 from mentorrules.roster.models import Person, Roster, Unit
 from mentorrules.rules.base import Context
 
@@ -46,15 +46,6 @@ def overlay_only(person: Person, program: Program) -> bool:
     """True for someone whose units are all overlay units (e.g. an MD/PhD-only mentor)."""
     overlays = program.overlay_ids
     return bool(person.units) and all(unit in overlays for unit in person.units)
-
-
-def matches(person: Person, selector: Selector) -> bool:
-    """Every condition the selector gives holds for ``person``."""
-    return (
-        (not selector.roles or person.role in selector.roles)
-        and (not selector.levels or person.level in selector.levels)
-        and (not selector.tracks or person.track in selector.tracks)
-    )
 
 
 # --------------------------------------------------------------------------- wording

@@ -67,7 +67,6 @@ from mentorrules.rules._structure import (
     joined,
     label,
     labels,
-    matches,
     noun,
     number,
     says,
@@ -127,7 +126,7 @@ class Membership(RosterEvaluator):
         roster = self.context.roster
         unit = roster.units.get(overlay.id)
         ref = f"{overlay.id} ({overlay.name})" if overlay.name else overlay.id
-        covered = [p.id for p in roster.people.values() if matches(p, overlay.covers)]
+        covered = [p.id for p in roster.people.values() if overlay.covers.selects(p)]
         if unit is None:
             if covered:
                 yield self.context.finding(
@@ -153,7 +152,7 @@ class Membership(RosterEvaluator):
                     f"every {describe(overlay.covers)}{says(self.spec)}",
                     evidence=(ident,),
                 )
-        mentors = [i for i in unit.mentors if matches(roster.people[i], overlay.mentors)]
+        mentors = [i for i in unit.mentors if overlay.mentors.selects(roster.people[i])]
         if len(mentors) < overlay.min_mentors:
             yield self.context.finding(
                 self.spec,
@@ -167,7 +166,7 @@ class Membership(RosterEvaluator):
             )
         for ident in unit.members:
             person = roster.people[ident]
-            if matches(person, overlay.mentors) or matches(person, overlay.covers):
+            if overlay.mentors.selects(person) or overlay.covers.selects(person):
                 continue
             track = f"on the {person.track} track" if person.track else "with no track"
             yield self.context.finding(
