@@ -82,7 +82,8 @@ def load_program_text(text: str, file: str = "<string>", *, limits: Limits = DEF
                       base: str | os.PathLike[str] | None = None) -> Program:
     """Load a program from YAML text (``extends`` paths are relative to ``base``)."""
     data = _read_text(text, file, limits)
-    return validate(_resolve_extends(data, base or Path.cwd(), limits, (_identity(file),)))
+    return validate(_resolve_extends(data, Path(base) if base else Path.cwd(), limits,
+                                     (_identity(file),)))
 
 
 def load_raw(source: ProgramSource, *, limits: Limits = DEFAULT_LIMITS) -> MarkedDict:
