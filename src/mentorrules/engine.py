@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import chain
 from operator import attrgetter
 from typing import Any, Protocol
 
@@ -170,42 +171,26 @@ class Engine:
         assert ok
 
     def _stream(self, events: Iterable[Event]) -> bool:
-        """Feed time-ordered ``events``; False (at once) when one goes back in time."""
+        """Feed time-ordered ``events``; False (at once) when one goes back in time.
+
+        Events of the same moment are gathered, put in id order if they are not,
+        and checked and fed when the next moment begins (the sentinel at the end
+        begins the last one). The checks are written out here rather than called,
+        because this loop runs once per event.
+        """
         feeds = self._feeds
         seen = self._seen_ids
+        remember = seen.add
         people = self.roster.people
         targets = self._targets
         used = 0
         no_feeds: tuple[Feed, ...] = ()
-
-        def flush(group: list[Event]) -> int:
-            accepted = 0
-            for event in group:
-                ident = event.id
-                sender = event.sender
-                reply_to = event.reply_to
-                if (ident in seen or (sender and sender not in people)
-                        or (reply_to and reply_to not in seen)):
-                    self._reject(event, self._problem(event) or "refused")
-                    continue
-                for person in event.recipients:
-                    if person not in people and (person not in targets
-                                                 or event.type != "referral"):
-                        self._reject(event, self._problem(event) or "refused")
-                        break
-                else:
-                    seen.add(ident)
-                    accepted += 1
-                    for feed in feeds.get(event.type, no_feeds):
-                        feed(event)
-            return accepted
-
         last = float("-inf")
         last_id = ""
-        shuffled = False  # ties (equal times) not in id order
+        shuffled = False  # events of one moment not in id order
         group: list[Event] = []
         try:
-            for event in events:
+            for event in chain(events, _END):
                 ts = event.ts
                 if ts == last:
                     ident = event.id
@@ -216,19 +201,30 @@ class Engine:
                     continue
                 if ts < last:
                     return False
-                if group:
-                    if shuffled:
-                        group.sort(key=_by_id)
-                        shuffled = False
-                    used += flush(group)
-                    group = []
-                group.append(event)
-                last = ts
-                last_id = event.id
-            if group:
                 if shuffled:
                     group.sort(key=_by_id)
-                used += flush(group)
+                    shuffled = False
+                for ready in group:
+                    ident = ready.id
+                    sender = ready.sender
+                    reply_to = ready.reply_to
+                    if (ident in seen or (sender and sender not in people)
+                            or (reply_to and reply_to not in seen)):
+                        self._reject(ready, self._problem(ready) or "refused")
+                        continue
+                    for person in ready.recipients:
+                        if person not in people and (person not in targets
+                                                     or ready.type != "referral"):
+                            self._reject(ready, self._problem(ready) or "refused")
+                            break
+                    else:
+                        remember(ident)
+                        used += 1
+                        for feed in feeds.get(ready.type, no_feeds):
+                            feed(ready)
+                group = [event]
+                last = ts
+                last_id = event.id
             return True
         finally:
             self.used += used
@@ -248,6 +244,16 @@ class Engine:
 
 _by_ts = attrgetter("ts")
 _by_id = attrgetter("id")
+
+
+class _Sentinel:
+    """Comes after every event: its moment begins when the last real one ends."""
+
+    ts = float("inf")
+    id = ""
+
+
+_END: tuple[Any, ...] = (_Sentinel(),)
 
 
 def _order(event: Event) -> tuple[float, str]:
@@ -472,7 +478,8 @@ def run_check(program: Program, roster: Roster, events: Iterable[Event] | None,
                    if e.wants]
         engine.evaluators = [e for e in engine.evaluators if not e.wants]
         if skipped:
-            engine.notes.append(f"no activity log given: {len(skipped)} activity rules not "
+            rules = "activity rule" if len(skipped) == 1 else "activity rules"
+            engine.notes.append(f"no activity log given: {len(skipped)} {rules} not "
                                 f"checked ({', '.join(skipped)})")
     engine.run(events)
     log = events if isinstance(events, EventLog) else None

@@ -82,7 +82,9 @@ class TimeParser:
       such a day has none); on a day with a change, once per local hour, for
       hours whose offset is the same at their first and last instant under both
       folds;
-    - a time with an offset needs only that offset and the start of its day.
+    - a time with an offset needs only that offset and the start of its day;
+    - the text of a time seen lately gives the same result at once (a log in time
+      order has several events a minute).
 
     An hour holding a daylight-saving change, and anything else unusual
     (whitespace, datetime objects, years out of range) goes through
@@ -90,7 +92,7 @@ class TimeParser:
     same errors.
     """
 
-    __slots__ = ("_days", "_hours", "_offsets", "_utc_days", "tz")
+    __slots__ = ("_days", "_hours", "_offsets", "_recent", "_utc_days", "tz")
 
     _LIMIT = 200_000  # entries per cache: a bound against hostile input
 
@@ -100,10 +102,16 @@ class TimeParser:
         self._hours: dict[int, int | None] = {}
         self._utc_days: dict[int, int | None] = {}
         self._offsets: dict[tzinfo | None, int | None] = {}
+        # Texts seen lately, with their result: in a log in time order the same
+        # minute comes several times in a row. Emptied when full.
+        self._recent: dict[str, tuple[datetime, float]] = {}
 
     def parse(self, value: object) -> tuple[datetime, float]:
         """``(at, ts)`` for ``value``; :class:`TimeError` when :func:`resolve` would raise."""
         if type(value) is str:
+            found = self._recent.get(value)
+            if found is not None:
+                return found
             try:
                 moment = _fromisoformat(value)
             except ValueError:
@@ -134,9 +142,12 @@ class TimeParser:
                     secs = base + moment.hour * 3600 + moment.minute * 60 + moment.second - offset
                     micro = moment.microsecond
                     ts = (secs * 1_000_000 + micro) / 1_000_000 if micro else float(secs)
-                    if zone is None:
-                        return _combine(moment, moment.time(), self.tz), ts
-                    return moment, ts
+                    result = (_combine(moment, moment.time(), self.tz) if zone is None
+                              else moment, ts)
+                    if len(self._recent) >= 4096:
+                        self._recent.clear()
+                    self._recent[value] = result
+                    return result
         at = resolve(value, self.tz)
         return at, at.timestamp()
 
