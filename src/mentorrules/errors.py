@@ -152,3 +152,21 @@ class LimitExceededError(InputError):
 
 class UsageError(MentorRulesError):
     """The library or CLI was called in a way that cannot work."""
+
+
+# --------------------------------------------------------------------------- message helpers
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to about ``limit`` characters, so a hostile value keeps a message short."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 12]}...({len(text):,} characters)"
+
+
+def size_text(size: int) -> str:
+    """A size in bytes as people read it: ``5 MB``, ``64 KB``, ``1,500 bytes``."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor:,} {unit}"
+    return f"{size:,} bytes"

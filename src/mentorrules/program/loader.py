@@ -34,6 +34,7 @@ from mentorrules.errors import (
     Problem,
     ProgramError,
     UnknownProgramError,
+    shorten,
     size_text,
 )
 from mentorrules.program import consistency
@@ -442,8 +443,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {value!r}"
-    return f"{type(value).__name__} {value}"
+        return f"the text {shorten(value)!r}"
+    return f"{type(value).__name__} {shorten(str(value))}"
 
 
 def _hint(kind: str) -> str:

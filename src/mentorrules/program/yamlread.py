@@ -11,9 +11,10 @@ must never contain:
 - duplicate keys (an error, not last-one-wins; keys written beside a ``<<``
   merge key override the merged ones, as YAML says);
 - tags that ask for Python objects (only the safe YAML types are built);
-- documents that expand past :attr:`Limits.max_nodes` values through aliases
-  (the "billion laughs", refused before anything is expanded), aliases to
-  themselves, or nesting deeper than :attr:`Limits.max_depth`;
+- documents of more than :attr:`Limits.max_nodes` values, counted while PyYAML
+  reads them (it would build them whole first) and again as aliases would
+  expand them (the "billion laughs", refused before anything is expanded);
+  aliases to themselves; nesting deeper than :attr:`Limits.max_depth`;
 - files larger than :attr:`Limits.max_bytes`, bytes that are not UTF-8, and
   control characters.
 
@@ -31,16 +32,27 @@ from typing import Any
 import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
-from mentorrules.errors import Location, Problem, ProgramError
+from mentorrules.errors import Location, Problem, ProgramError, shorten, size_text
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Bounds on a program file, so hostile input is refused rather than obeyed."""
+    """Bounds on a program file, so hostile input is refused rather than obeyed.
 
-    max_bytes: int = 5 * 1024 * 1024
+    The defaults are about a hundred times what the largest built-in program
+    needs (umms.yaml: 11 KB, 555 values, 6 levels deep) and keep the worst file
+    under them to a second or two of parsing: PyYAML reads some 30,000 values a
+    second, so the number of values, not the size, is what bounds the time.
+
+    - ``max_bytes``: the size of the file (or text);
+    - ``max_depth``: how deeply mappings and lists may nest;
+    - ``max_nodes``: how many values (keys, scalars, mappings, lists) the
+      document may hold, counted as it is read and again with aliases expanded.
+    """
+
+    max_bytes: int = 1024 * 1024
     max_depth: int = 64
-    max_nodes: int = 200_000
+    max_nodes: int = 50_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -77,7 +89,46 @@ class MarkedList(list[Any]):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and no base-60 numbers."""
+    """SafeLoader with YAML 1.2 booleans and no base-60 numbers, bounded while it composes.
+
+    PyYAML builds the whole node graph before anything can look at it, and a few
+    hundred kilobytes of ``[1,1,1,...]`` take it minutes and gigabytes; so nodes
+    are counted and nesting measured as they are composed, and the document is
+    refused at the first node past :attr:`Limits.max_nodes` or
+    :attr:`Limits.max_depth` (the same bounds :class:`_Builder` applies after
+    aliases are expanded).
+    """
+
+    def __init__(self, stream: str, file: str = "<string>", limits: Limits | None = None) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.limits = limits or DEFAULT_LIMITS
+        self.composed = 0
+        self.depth = 0  # ancestors of the node being composed: the top level is depth 0
+        self.deepest: tuple[int, Mark | None] = (0, None)
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if not self.check_event(yaml.AliasEvent):
+            self.composed += 1
+            limits = self.limits
+            if self.depth > self.deepest[0]:
+                where = self.current_event.start_mark  # check_event has read it
+                self.deepest = (self.depth, Mark(self.file, where.line + 1, where.column + 1))
+            if self.composed > limits.max_nodes or self.depth > limits.max_depth:
+                mark = self.current_event.start_mark
+                if self.depth > limits.max_depth:
+                    raise _fail(self.file, mark.line + 1, mark.column + 1,
+                                f"the document nests deeper than {limits.max_depth} levels",
+                                "flatten it")
+                raise _fail(self.file, mark.line + 1, mark.column + 1,
+                            f"the document has more than {limits.max_nodes} values",
+                            "a program file needs far fewer; check you gave the right file")
+        self.depth += 1
+        try:
+            node: Node | None = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        return node
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -101,6 +152,8 @@ _Loader.add_implicit_resolver(
     ),
     list("-+0123456789."),
 )
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -151,9 +204,19 @@ def read_yaml(text: str, file: str = "<string>", limits: Limits = DEFAULT_LIMITS
     """Parse one YAML document whose top level is a mapping, keeping marks."""
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise _fail(file, None, None,
-                    f"the file is larger than {limits.max_bytes // 1024 // 1024} MB",
+                    f"the file is larger than the limit of {size_text(limits.max_bytes)}",
                     "a program file is a few kilobytes; check you gave the right file")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text, file, limits)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character, a lone surrogate).
+        breaks = list(_LINE_BREAK.finditer(text, 0, exc.position))
+        line = len(breaks) + 1
+        column = exc.position - (breaks[-1].end() if breaks else 0) + 1
+        raise _fail(file, line, column,
+                    f"the file holds the character U+{exc.character:04X}, which YAML does not "
+                    "allow (a control character?)", "remove it, or save the file as text"
+                    ) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -161,11 +224,8 @@ def read_yaml(text: str, file: str = "<string>", limits: Limits = DEFAULT_LIMITS
     except yaml.YAMLError as exc:
         raise _fail(file, None, None, f"cannot parse YAML: {exc}", "fix the YAML syntax") from None
     except RecursionError:
-        # PyYAML composes recursively; find where the nesting passes the limit without it.
-        where = _too_deep(text, limits.max_depth)
-        raise _fail(file, where.line + 1 if where else None, where.column + 1 if where else None,
-                    f"the document nests deeper than {limits.max_depth} levels",
-                    "flatten it") from None
+        # Only when an app raised max_depth past what PyYAML's recursion can follow.
+        raise _too_deep(file, loader.deepest) from None
     finally:
         loader.dispose()
     if node is None:
@@ -173,9 +233,13 @@ def read_yaml(text: str, file: str = "<string>", limits: Limits = DEFAULT_LIMITS
                     "a program is a YAML mapping with id, title, timezone, ...")
     builder = _Builder(file, limits, loader)
     builder.check_expansion(node)
-    data = builder.build(node, 0, ())
+    try:
+        data = builder.build(node, 0, ())
+    except RecursionError:  # aliases can nest deeper than the text: the same bound applies
+        raise _too_deep(file, builder.deepest) from None
     if not isinstance(data, MarkedDict):
-        what = "a list" if isinstance(data, list) else f"a single value ({data!r})"
+        what = ("a list" if isinstance(data, list)
+                else f"a single value ({shorten(repr(data))})")
         raise _fail(file, node.start_mark.line + 1, node.start_mark.column + 1,
                     f"the document is {what}, not a mapping",
                     "a program is a YAML mapping with keys such as id, title, timezone")
@@ -199,26 +263,11 @@ def _syntax_error(file: str, exc: yaml.MarkedYAMLError) -> ProgramError:
                  problem, hint)
 
 
-_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
-         yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
-_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
-
-
-def _too_deep(text: str, max_depth: int) -> yaml.Mark | None:
-    """Where collections first nest deeper than ``max_depth`` (the scanner is not recursive)."""
-    depth = -1  # the top-level mapping is depth 0, as in _Builder
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if isinstance(token, _OPEN):
-                depth += 1
-                if depth > max_depth:
-                    mark: yaml.Mark = token.start_mark
-                    return mark
-            elif isinstance(token, _CLOSE):
-                depth -= 1
-    except (yaml.YAMLError, RecursionError):
-        return None
-    return None
+def _too_deep(file: str, deepest: tuple[int, Mark | None]) -> ProgramError:
+    depth, mark = deepest
+    return _fail(file, mark.line if mark else None, mark.column if mark else None,
+                 f"the document nests deeper than the YAML reader can follow ({depth} levels "
+                 "and more)", "flatten it")
 
 
 class _Builder:
@@ -228,6 +277,7 @@ class _Builder:
         self.loader = loader
         self.count = 0
         self.merged: dict[int, int] = {}
+        self.deepest: tuple[int, Mark | None] = (0, None)
 
     def mark(self, node: Node) -> Mark:
         return Mark(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -287,6 +337,8 @@ class _Builder:
         if self.count > self.limits.max_nodes:
             raise self.error(node, f"the document has more than {self.limits.max_nodes} values",
                              "a program file needs far fewer; check you gave the right file", path)
+        if depth > self.deepest[0]:
+            self.deepest = (depth, self.mark(node))
         if depth > self.limits.max_depth:  # no key path: it would be as long as the nesting
             raise self.error(node, f"the document nests deeper than {self.limits.max_depth} levels",
                              "flatten it")
@@ -306,10 +358,11 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
-                raise self.error(node, f"{node.value!r} is not a date: {exc}",
+                raise self.error(node, f"{shorten(node.value)!r} is not a date: {exc}",
                                  "write a real date like 2025-08-04", path) from None
-            raise self.error(node, f"cannot read the value {node.value!r}: {exc}",
-                             "quote it to keep it as text", path) from None
+            raise self.error(node, f"cannot read the value {shorten(node.value)!r}: "
+                             f"{shorten(str(exc), 120)}", "quote it to keep it as text",
+                             path) from None
 
     def mapping(self, node: MappingNode, depth: int, path: tuple[str | int, ...]) -> MarkedDict:
         merged = self.flatten(node, path)
@@ -318,7 +371,10 @@ class _Builder:
         for i, (key_node, value_node) in enumerate(node.value):
             key = self.build(key_node, depth + 1, path)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
-                raise self.error(key_node, f"the key {key_node.value!r} is not text",
+                what = (f"a {'mapping' if isinstance(key_node, MappingNode) else 'list'}"
+                        if isinstance(key_node, CollectionNode)
+                        else repr(shorten(str(key_node.value))))
+                raise self.error(key_node, f"the key {what} is not text",
                                  "use plain words as keys", path)
             key = str(key)
             if i >= merged:
@@ -327,7 +383,8 @@ class _Builder:
                 if key in written:
                     first = result.key_marks[key]
                     raise self.error(key_node,
-                                     f"duplicate key {key!r} (first at line {first.line})",
+                                     f"duplicate key {shorten(key)!r} (first at line "
+                                     f"{first.line})",
                                      "keep one of them", (*path, key))
                 written.add(key)
             result[key] = self.build(value_node, depth + 1, (*path, key))
