@@ -17,6 +17,7 @@ mixed; fields are capped at :attr:`ReadLimits.max_field_bytes` and files at
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any, Literal, overload
 
 from mentorrules._suggest import did_you_mean
-from mentorrules.errors import InputError, LimitExceededError
+from mentorrules.errors import InputError, LimitExceededError, shorten
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Any]
 
@@ -139,18 +140,99 @@ def read_rows(
 
 def _stream(handle: Any, name: str, required: tuple[str, ...], known: tuple[str, ...],
             what: str, limits: ReadLimits, fields: bool = False) -> Iterator[Any]:
-    data = handle.read(limits.max_bytes + 1)
-    if len(data) > limits.max_bytes:
-        raise LimitExceededError.single(
-            f"the input is over the limit of {limits.max_bytes:,} bytes",
-            "split it or raise ReadLimits.max_bytes", file=name)
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogateescape")
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    # Streamed, never read whole: memory stays at a buffer and one line, whatever comes.
+    buffered = io.BufferedReader(_ByteStream(handle, name, what, limits.max_bytes), 1 << 16)
+    head = buffered.peek(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"{":
-        yield from _jsonl_lines(io.BytesIO(data), name, limits)
+        yield from _jsonl_lines(buffered, name, limits)
     else:
-        yield from _csv_bytes(data, name, required, known, what, limits, fields)
+        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape",
+                                newline="")
+        yield from _csv_rows(text, name, required, known, what, limits, check=True,
+                             as_fields=fields)
+
+
+class _ByteStream(io.RawIOBase):
+    """An open file's data as bytes (text is encoded as UTF-8), refused past ``limit`` bytes."""
+
+    def __init__(self, handle: Any, name: str, what: str, limit: int) -> None:
+        super().__init__()
+        self.handle, self.name, self.what, self.limit = handle, name, what, limit
+        self.total = 0
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.pending
+        if not data:
+            try:
+                chunk = self.handle.read(len(buffer))
+            except UnicodeDecodeError as exc:
+                raise InputError.single(
+                    f"the {self.what} is not UTF-8 (byte 0x{exc.object[exc.start]:02x}: "
+                    f"{exc.reason})", "save it as UTF-8, or pass the file opened in binary "
+                    "mode ('rb') to have each bad row reported", file=self.name) from None
+            if not chunk:
+                return 0
+            data = chunk.encode("utf-8", "surrogateescape") if isinstance(chunk, str) \
+                else bytes(chunk)
+        size = min(len(buffer), len(data))
+        buffer[:size] = data[:size]
+        self.pending = data[size:]
+        self.total += size
+        if self.total > self.limit:
+            raise LimitExceededError.single(
+                f"the input is over the limit of {self.limit:,} bytes",
+                "split it or raise ReadLimits.max_bytes", file=self.name)
+        return size
+
+
+def line_cap(limits: ReadLimits) -> int:
+    """The longest line read: 16 fields at the limit (a longer one is a bad row, never read whole)."""
+    return 16 * limits.max_field_bytes
+
+
+class _LineTooLong(Exception):
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+
+_ENDS = ("\n", "\r", b"\n", b"\r")
+
+
+class _Lines:
+    """The lines of a text or binary file, none longer than ``cap``; ``count`` counts them.
+
+    A longer line is skipped to its end in ``cap``-sized pieces and raises
+    :class:`_LineTooLong`, so a gigabyte on one line costs one buffer and one
+    rejected row, not the memory of the process.
+    """
+
+    __slots__ = ("cap", "count", "readline")
+
+    def __init__(self, handle: Any, cap: int) -> None:
+        self.readline = handle.readline
+        self.cap = cap
+        self.count = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> Any:
+        line = self.readline(self.cap)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) >= self.cap and line[-1:] not in _ENDS:
+            length = len(line)
+            while True:
+                more = self.readline(self.cap)
+                length += len(more)
+                if len(more) < self.cap or more[-1:] in _ENDS:
+                    raise _LineTooLong(length)
+        return line
 
 
 def _check_header(header: list[str], name: str, required: tuple[str, ...],
@@ -164,10 +246,14 @@ def _check_header(header: list[str], name: str, required: tuple[str, ...],
     missing = [col for col in required if col not in cleaned]
     if missing:
         unknown_cols = [c for c in cleaned if c not in known]
-        hints = [f"{col!r}{did_you_mean(col, unknown_cols)}" for col in missing]
+        by_case = {c.lower(): c for c in unknown_cols}
+        hints = [f"{col!r}" + (f" (did you mean {by_case[col]!r}? names are lower case)"
+                               if col in by_case else did_you_mean(col, unknown_cols))
+                 for col in missing]
         raise InputError.single(
             f"the {what} has no column {', '.join(hints)}",
-            f"add the column; a {what} needs {', '.join(required)}", file=name, line=1)
+            f"add the column or rename it; the {what} needs {', '.join(required)}",
+            file=name, line=1)
     dupes = {h for h in cleaned if cleaned.count(h) > 1 and h}
     if dupes:
         raise InputError.single(
@@ -189,13 +275,6 @@ def _csv_file(path: Path, name: str, required: tuple[str, ...], known: tuple[str
                                  skip=restart.rows_done, as_fields=fields, header_sent=fields)
 
 
-def _csv_bytes(data: bytes, name: str, required: tuple[str, ...], known: tuple[str, ...],
-               what: str, limits: ReadLimits, fields: bool = False) -> Iterator[Any]:
-    text = data.decode("utf-8-sig", errors="surrogateescape")
-    yield from _csv_rows(io.StringIO(text, newline=""), name, required, known, what, limits,
-                         check=True, as_fields=fields)
-
-
 class _RestartNeeded(Exception):
     def __init__(self, rows_done: int) -> None:
         self.rows_done = rows_done
@@ -214,7 +293,10 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
               what: str, limits: ReadLimits, *, check: bool, skip: int = 0,
               as_fields: bool = False, header_sent: bool = False) -> Iterator[Any]:
     csv.field_size_limit(limits.max_field_bytes)
-    reader = csv.reader(handle, strict=False)
+    # Lines are capped (a huge one is never held whole); strict quoting, so that a quote
+    # left open is an error at the end of the file rather than a field that swallows it.
+    lines = _Lines(handle, line_cap(limits))
+    reader = csv.reader(lines, strict=True)
     done = 0
     try:
         try:
@@ -222,9 +304,10 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
         except StopIteration:
             raise InputError.single(f"the {what} file is empty", "add a header row",
                                     file=name) from None
-        except csv.Error as exc:
-            raise InputError.single(f"cannot read the header: {exc}", "fix the header row",
-                                    file=name, line=1) from None
+        except (csv.Error, _LineTooLong) as exc:
+            raise InputError.single("cannot read the header: "
+                                    f"{_csv_problem(exc, limits, 1, lines.count)}",
+                                    "fix the header row", file=name, line=1) from None
         if check and _has_surrogates(header):
             raise InputError.single("the header is not UTF-8", "save the file as UTF-8",
                                     file=name, line=1)
@@ -232,7 +315,7 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
         width = len(columns)
         if as_fields and not header_sent:
             yield Header(tuple(columns))
-        last_line = reader.line_num
+        last_line = lines.count
         max_rows = limits.max_rows
         # The common row (right width, not blank, nothing to skip or check) takes the
         # first branch; everything else the careful path below it.
@@ -242,16 +325,16 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
                 fields = next(reader)
             except StopIteration:
                 break
-            except csv.Error as exc:
+            except (csv.Error, _LineTooLong) as exc:
                 line = last_line + 1
-                last_line = reader.line_num
+                last_line = lines.count
                 done += 1
                 if done > skip:
-                    yield BadRow(line, f"cannot split the row into fields: {exc}; an open quote "
-                                 "makes the following lines part of one field")
+                    yield BadRow(line, f"cannot split the row into fields: "
+                                 f"{_csv_problem(exc, limits, line, last_line)}")
                 continue
             line = last_line + 1
-            last_line = reader.line_num
+            last_line = lines.count
             if fast and len(fields) == width and skip <= done < max_rows:
                 done += 1
                 yield line, (fields if as_fields else dict(zip(columns, fields, strict=True)))
@@ -270,13 +353,34 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
                              "save the file as UTF-8")
                 continue
             if len(fields) != width:
-                yield BadRow(line, f"the row has {len(fields)} fields but the header has {width}")
+                span = (f" (it runs from line {line} to line {last_line}: a quote left open?)"
+                        if last_line > line else "")
+                yield BadRow(line, f"the row has {len(fields)} fields but the header has "
+                             f"{width}{span}")
                 continue
             yield line, (fields if as_fields else dict(zip(columns, fields, strict=True)))
     except UnicodeDecodeError:
         if check:
             raise
         raise _RestartNeeded(done) from None
+
+
+def _csv_problem(exc: Exception, limits: ReadLimits, line: int = 1, last: int = 1) -> str:
+    """Why the csv module could not split a row, in a user's words."""
+    if isinstance(exc, _LineTooLong):
+        return (f"line {last} is {exc.length:,} characters long, over the limit of "
+                f"{line_cap(limits):,} (16 x ReadLimits.max_field_bytes)")
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return (f"a field is longer than {limits.max_field_bytes:,} characters "
+                "(ReadLimits.max_field_bytes); a quote left open?")
+    if "unexpected end of data" in text:
+        return (f"a quote is left open from line {line} to the end of the file (line {last}); "
+                'close it, or double a quote that is part of the text ("")')
+    if "expected after" in text:
+        return (f"{text} (line {last}): a quote inside a field must be doubled (\"\"), "
+                "or the field quoted as a whole")
+    return text
 
 
 def _jsonl_file(path: Path, name: str, limits: ReadLimits) -> Iterator[Row]:
@@ -286,7 +390,17 @@ def _jsonl_file(path: Path, name: str, limits: ReadLimits) -> Iterator[Row]:
 
 def _jsonl_lines(handle: IO[bytes], name: str, limits: ReadLimits) -> Iterator[Row]:
     count = 0
-    for number, raw in enumerate(handle, start=1):
+    cap = line_cap(limits)
+    lines = iter(functools.partial(handle.readline, cap), b"")
+    for number, raw in enumerate(lines, start=1):
+        too_long = 0
+        if len(raw) >= cap and raw[-1:] != b"\n":  # skip the rest of it, never held whole
+            too_long = len(raw)
+            for more in lines:
+                too_long += len(more)
+                if len(more) < cap or more[-1:] == b"\n":
+                    break
+            raw = b"-"
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         if not raw.strip():
@@ -296,21 +410,46 @@ def _jsonl_lines(handle: IO[bytes], name: str, limits: ReadLimits) -> Iterator[R
             raise LimitExceededError.single(
                 f"more than {limits.max_rows:,} rows", "split the file or raise "
                 "ReadLimits.max_rows", file=name, line=number)
-        if len(raw) > limits.max_field_bytes * 16:
-            yield BadRow(number, f"the line is {len(raw):,} bytes long, over the limit")
+        if too_long:
+            yield BadRow(number, f"the line is {too_long:,} bytes long, over the limit of "
+                         f"{cap:,} (16 x ReadLimits.max_field_bytes)")
             continue
         try:
-            record = json.loads(raw.decode("utf-8"))
+            record = _JSON.decode(raw.decode("utf-8"))
+            if type(record) is dict and raw.count(b'":') + raw.count(b'" ') > len(record):
+                # More '":' than keys: nested objects, a '":' inside a text, or a key
+                # given twice, which the plain parse would have hidden (last one wins).
+                _JSON_PAIRS.decode(raw.decode("utf-8"))
         except UnicodeDecodeError:
             yield BadRow(number, "the line holds bytes that are not UTF-8; save it as UTF-8")
             continue
-        except (json.JSONDecodeError, RecursionError) as exc:
-            yield BadRow(number, f"not a JSON object: {exc}")
+        except (ValueError, RecursionError) as exc:  # ValueError: numbers of 4300+ digits too
+            yield BadRow(number, f"not a JSON object: {shorten(str(exc), 200)}")
             continue
         if not isinstance(record, dict):
             yield BadRow(number, f"a line must be a JSON object, not {type(record).__name__}")
             continue
         yield number, record
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is an error, not last-one-wins."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {shorten(key)!r} is given twice; keep one")
+            seen.add(key)
+    return record
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value; write a number or a string")
+
+
+_JSON = json.JSONDecoder(parse_constant=_json_constant)
+_JSON_PAIRS = json.JSONDecoder(parse_constant=_json_constant, object_pairs_hook=_json_object)
 
 
 def _objects(source: Iterable[Any], limits: ReadLimits) -> Iterator[Row]:
