@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Self
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ class InputError(MentorRulesError, ValueError):
         line: int | None = None,
         column: int | None = None,
         key_path: str = "",
-    ) -> InputError:
+    ) -> Self:
         return cls([Problem(Location(file, line, column, key_path), message, hint)])
 
 

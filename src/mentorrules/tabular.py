@@ -34,14 +34,34 @@ Source = str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Any]
 
 @dataclass(frozen=True, slots=True)
 class ReadLimits:
-    """Bounds an embedding app may tighten; every refusal is a clear error."""
+    """Bounds an embedding app may tighten; every refusal is a clear error.
+
+    - ``max_bytes``: the size of a file or stream (a file is streamed, so this
+      bounds time, not memory);
+    - ``max_field_bytes``: one CSV field; a line may hold 16 times that (a longer
+      one is a rejected row, skipped without being held in memory);
+    - ``max_rows``: rows of one input;
+    - ``max_rejected``: rejected rows kept, with their reasons, per reader (and
+      per engine run); one more stops the read with the first one's reason,
+      since a file where every row is wrong is most likely the wrong file.
+    """
 
     max_bytes: int = 4 * 1024**3
     max_field_bytes: int = 1024 * 1024
     max_rows: int = 50_000_000
+    max_rejected: int = 100_000
 
 
 DEFAULT_READ_LIMITS = ReadLimits()
+
+
+def too_many_rejected(name: str, limits: ReadLimits, line: int | None,
+                      reason: str) -> LimitExceededError:
+    """The error for one rejected row more than ``limits.max_rejected``; the first's reason."""
+    return LimitExceededError.single(
+        f"more than {limits.max_rejected:,} rows rejected; the first: {shorten(reason, 160)}",
+        "check it is the right file and fix that, or raise ReadLimits.max_rejected",
+        file=name, line=line)
 
 
 @dataclass(frozen=True, slots=True)

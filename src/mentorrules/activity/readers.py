@@ -47,6 +47,7 @@ from mentorrules.tabular import (
     source_name,
     split_list,
     text,
+    too_many_rejected,
 )
 
 COLUMNS = ("id", "type", "at", "start", "end", "from", "to", "channel", "format", "reply_to",
@@ -89,6 +90,10 @@ class EventLog:
         if self.strict:
             raise RowError([Problem(Location(self.name, line, None, f"id={ident}" if ident else ""),
                                     reason, "fix the row, or read leniently to skip it")])
+        if len(self.rejected) >= self.limits.max_rejected:
+            first = self.rejected[0] if self.rejected else None
+            raise too_many_rejected(self.name, self.limits, first.line if first else line,
+                                    first.reason if first else reason)
         self.rejected.append(RejectedRow(source=self.name, line=line, id=ident, reason=reason))
 
     def __iter__(self) -> Iterator[Event]:

@@ -4,8 +4,8 @@ Text is for a terminal: findings grouped by unit, colour only when writing to a
 terminal (and never when ``NO_COLOR`` is set). JSON is the report model as is.
 CSV is one row per finding; a cell that a spreadsheet would run as a formula
 (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
-prefixed with ``'`` so it stays text. Markdown is a table per unit, with ``|``
-and line breaks escaped.
+prefixed with ``'`` so it stays text. Markdown is a table per unit, with ``|``,
+``\\`` and ``<`` escaped and line breaks made spaces.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def report_text(report: Report, *, colour: bool = False, limit_rejected: int = 2
         out.append(f"rejected rows ({len(report.rejected)}):")
         for row in report.rejected[:limit_rejected]:
             where = f"{row.source}:{row.line}" if row.line else row.source
-            out.append(f"  {where}: {_clean(row.reason)}")
+            out.append(f"  {_clean(where)}: {_clean(row.reason)}")
         if len(report.rejected) > limit_rejected:
             out.append(f"  ... and {len(report.rejected) - limit_rejected} more "
                        "(--format json lists them all)")
@@ -78,7 +78,7 @@ def report_text(report: Report, *, colour: bool = False, limit_rejected: int = 2
         for f in findings:
             sev = _paint(f"{f.severity:<7}", _COLOURS[f.severity], colour)
             period = f" [{f.period}]" if f.period else ""
-            out.append(f"  {sev} {f.rule}: {_clean(f.subject)}{period}")
+            out.append(f"  {sev} {_clean(f.rule)}: {_clean(f.subject)}{_clean(period)}")
             out.append(f"          {_clean(f.message)}")
             if f.evidence:
                 shown = ", ".join(f.evidence[:8]) + (" ..." if len(f.evidence) > 8 else "")
@@ -136,7 +136,8 @@ def report_csv(report: Report) -> str:
 
 
 def _md(text: str) -> str:
-    return _clean(text).replace("|", "\\|")
+    """One table cell: on one line, its ``|`` and ``\\`` escaped, no HTML tag opened."""
+    return _clean(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
 def report_markdown(report: Report) -> str:
@@ -180,8 +181,9 @@ def status_text(status: Status, *, colour: bool = False, show_met: bool = False)
            *_rows_line(status.rows), ""]
     for o in shown:
         state = _paint(f"{o.state:<8}", _COLOURS[o.state], colour)
-        who = ",".join(o.mentors) or "-"
-        out.append(f"{_when(o.due):<26} {state} {o.rule}: {_clean(o.subject)} (remind {who})")
+        who = _clean(",".join(o.mentors)) or "-"
+        out.append(f"{_when(o.due):<26} {state} {_clean(o.rule)}: {_clean(o.subject)} "
+                   f"(remind {who})")
         out.append(f"{'':<26} {_clean(o.message)}")
     if not shown:
         out.append("nothing due")

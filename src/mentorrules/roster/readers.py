@@ -29,6 +29,7 @@ from mentorrules.tabular import (
     source_name,
     split_list,
     text,
+    too_many_rejected,
 )
 
 COLUMNS = ("id", "name", "role", "level", "community", "track", "units", "email")
@@ -65,6 +66,10 @@ def read_roster(
         if strict:
             raise RowError([Problem(Location(name, line, None, f"id={ident}" if ident else ""),
                                     reason, "fix the row, or read leniently to skip it")])
+        if len(rejected) >= limits.max_rejected:
+            first = rejected[0] if rejected else None
+            raise too_many_rejected(name, limits, first.line if first else line,
+                                    first.reason if first else reason)
         rejected.append(RejectedRow(source=name, line=line, id=ident, reason=reason))
 
     rows: Iterable[Any] = read_rows(source, required=REQUIRED, known=COLUMNS, what="roster",
