@@ -292,12 +292,14 @@ def _csv_file(path: Path, name: str, required: tuple[str, ...], known: tuple[str
     except _RestartNeeded as restart:
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             yield from _csv_rows(handle, name, required, known, what, limits, check=True,
-                                 skip=restart.rows_done, as_fields=fields, header_sent=fields)
+                                 skip=restart.rows_done, as_fields=fields,
+                                 header_sent=restart.header_sent)
 
 
 class _RestartNeeded(Exception):
-    def __init__(self, rows_done: int) -> None:
+    def __init__(self, rows_done: int, header_sent: bool) -> None:
         self.rows_done = rows_done
+        self.header_sent = header_sent  # False when the bad byte came before the header was out
 
 
 def _has_surrogates(fields: list[str]) -> bool:
@@ -321,6 +323,8 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
     try:
         try:
             header = next(reader)
+            while not header or (len(header) == 1 and not header[0].strip()):
+                header = next(reader)  # blank lines before the header are not a header
         except StopIteration:
             raise InputError.single(f"the {what} file is empty", "add a header row",
                                     file=name) from None
@@ -335,6 +339,7 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
         width = len(columns)
         if as_fields and not header_sent:
             yield Header(tuple(columns))
+            header_sent = True
         last_line = lines.count
         max_rows = limits.max_rows
         # The common row (right width, not blank, nothing to skip or check) takes the
@@ -373,8 +378,8 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
                              "save the file as UTF-8")
                 continue
             if len(fields) != width:
-                span = (f" (it runs from line {line} to line {last_line}: a quote left open?)"
-                        if last_line > line else "")
+                span = (f" (the row runs from line {line} to line {last_line}: a quote left "
+                        "open?)" if last_line > line else "")
                 yield BadRow(line, f"the row has {len(fields)} fields but the header has "
                              f"{width}{span}")
                 continue
@@ -382,25 +387,26 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
     except UnicodeDecodeError:
         if check:
             raise
-        raise _RestartNeeded(done) from None
+        raise _RestartNeeded(done, header_sent) from None
 
 
 def _csv_problem(exc: Exception, limits: ReadLimits, line: int = 1, last: int = 1) -> str:
-    """Why the csv module could not split a row, in a user's words."""
+    """Why the csv module could not split a row, in a user's words (and which lines it took)."""
+    span = f" (the row runs from line {line} to line {last})" if last > line else ""
     if isinstance(exc, _LineTooLong):
         return (f"line {last} is {exc.length:,} characters long, over the limit of "
-                f"{line_cap(limits):,} (16 x ReadLimits.max_field_bytes)")
+                f"{line_cap(limits):,} (16 x ReadLimits.max_field_bytes){span}")
     text = str(exc)
     if "field larger than field limit" in text:
         return (f"a field is longer than {limits.max_field_bytes:,} characters "
-                "(ReadLimits.max_field_bytes); a quote left open?")
+                f"(ReadLimits.max_field_bytes){span}; a quote left open?")
     if "unexpected end of data" in text:
-        return (f"a quote is left open from line {line} to the end of the file (line {last}); "
-                'close it, or double a quote that is part of the text ("")')
+        return (f"a quote is left open: the row runs from line {line} to the end of the file "
+                f'(line {last}); close it, or double a quote that is part of the text ("")')
     if "expected after" in text:
-        return (f"{text} (line {last}): a quote inside a field must be doubled (\"\"), "
-                "or the field quoted as a whole")
-    return text
+        return (f"{text}{span}: a quote inside a field must be doubled (\"\"), or the field "
+                "quoted as a whole")
+    return f"{text}{span}"
 
 
 def _jsonl_file(path: Path, name: str, limits: ReadLimits) -> Iterator[Row]:

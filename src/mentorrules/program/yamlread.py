@@ -181,6 +181,9 @@ def _short_tag(tag: str) -> str:
 
 def decode(data: bytes, file: str) -> str:
     """UTF-8 (a leading BOM is dropped) or a ProgramError naming the first bad byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(file, 1, 1, "the file is UTF-16 (it starts with a UTF-16 byte order mark)",
+                    "save it as UTF-8")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -238,7 +241,7 @@ def read_yaml(text: str, file: str = "<string>", limits: Limits = DEFAULT_LIMITS
     except RecursionError:  # aliases can nest deeper than the text: the same bound applies
         raise _too_deep(file, builder.deepest) from None
     if not isinstance(data, MarkedDict):
-        what = ("a list" if isinstance(data, list)
+        what = ("a list" if isinstance(data, list) else "nothing (null)" if data is None
                 else f"a single value ({shorten(repr(data))})")
         raise _fail(file, node.start_mark.line + 1, node.start_mark.column + 1,
                     f"the document is {what}, not a mapping",
