@@ -163,7 +163,7 @@ def _stream(handle: Any, name: str, required: tuple[str, ...], known: tuple[str,
     # Streamed, never read whole: memory stays at a buffer and one line, whatever comes.
     buffered = io.BufferedReader(_ByteStream(handle, name, what, limits.max_bytes), 1 << 16)
     head = buffered.peek(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"{":
+    if head == b"{" or (not head and name.lower().endswith((".jsonl", ".ndjson", ".json"))):
         yield from _jsonl_lines(buffered, name, limits)
     else:
         text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape",
