@@ -117,7 +117,17 @@ def best_child(runs: dict[str, Sequence[str]], repeat: int) -> dict[str, Timing]
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB (Linux reports KiB)."""
+    """This process's peak resident memory so far, in MB.
+
+    Linux's ``VmHWM`` where there is one: ``ru_maxrss`` keeps the peak of the
+    process this one was forked from, so a child would report its parent's.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

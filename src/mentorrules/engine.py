@@ -316,7 +316,8 @@ class Monitor:
         self._last: tuple[float, str] = (float("-inf"), "")
         evaluators = self._engine.evaluators
         self._direct = [getattr(e, "obligations_of", None) for e in evaluators]
-        self._grouped: list[dict[str, list[Obligation]] | None] = [None] * len(evaluators)
+        self._grouped: list[dict[str, list[Obligation]]] = [{} for _ in evaluators]
+        self._stale = [True] * len(evaluators)
         self._wanted_by: dict[str, tuple[int, ...]] = {}
         for i, evaluator in enumerate(evaluators):
             for kind in evaluator.wants:
@@ -350,7 +351,7 @@ class Monitor:
         if self._history is not None:
             self._history.append(event)
         for i in self._wanted_by.get(event.type, ()):
-            self._grouped[i] = None
+            self._stale[i] = True  # dropped at the next query, not here: feeding stays cheap
         return True
 
     def feed_many(self, events: Iterable[Event | Mapping[str, Any]]) -> int:
@@ -421,12 +422,12 @@ class Monitor:
                 found.extend(o for o in direct(person_id) if person_id in o.mentors)
                 continue
             grouped = self._grouped[i]
-            if grouped is None:
-                grouped = {}
+            if self._stale[i]:
+                grouped = self._grouped[i] = {}
                 for obligation in evaluator.obligations():
                     for mentor in obligation.mentors:
                         grouped.setdefault(mentor, []).append(obligation)
-                self._grouped[i] = grouped
+                self._stale[i] = False
             found.extend(grouped.get(person_id, ()))
         found.sort(key=Obligation.sort_key)
         return tuple(found)
