@@ -45,7 +45,8 @@ def resolve_as_of(program: Program, as_of: datetime | str | None) -> datetime:
     """``as_of`` as an aware datetime (naive and text times are local to the program)."""
     if as_of is None:
         return datetime.now(program.tz)
-    if isinstance(as_of, str):
+    if isinstance(as_of, str) or as_of.tzinfo is None:
+        # A naive datetime in a skipped or repeated local hour is bad input too, not a crash.
         from mentorrules.activity.times import TimeError, resolve
         from mentorrules.errors import InputError
 
@@ -54,10 +55,6 @@ def resolve_as_of(program: Program, as_of: datetime | str | None) -> datetime:
         except TimeError as exc:
             raise InputError.single(f"--as-of: {exc}", "give a time like 2025-10-31T17:00",
                                     key_path="as_of") from None
-    if as_of.tzinfo is None:
-        from mentorrules.activity.times import localize
-
-        return localize(as_of, program.tz)
     return as_of
 
 

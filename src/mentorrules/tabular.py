@@ -134,19 +134,23 @@ def read_rows(
     name = source_name(source)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        if not path.is_file():
-            raise InputError.single(
-                "no such file" if not path.exists() else "not a file",
-                f"check the path of the {what} file", file=name)
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise LimitExceededError.single(
-                f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
-                "split the file or raise ReadLimits.max_bytes", file=name)
-        if file_format(name) == "jsonl":
-            yield from _jsonl_file(path, name, limits)
-        else:
-            yield from _csv_file(path, name, required, known, what, limits, fields)
+        try:
+            if not path.is_file():
+                raise InputError.single(
+                    "no such file" if not path.exists() else "not a file",
+                    f"check the path of the {what} file", file=name)
+            size = path.stat().st_size
+            if size > limits.max_bytes:
+                raise LimitExceededError.single(
+                    f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
+                    "split the file or raise ReadLimits.max_bytes", file=name)
+            if file_format(name) == "jsonl":
+                yield from _jsonl_file(path, name, limits)
+            else:
+                yield from _csv_file(path, name, required, known, what, limits, fields)
+        except OSError as exc:  # a name too long, no permission, a file gone while read
+            raise InputError.single(f"cannot read the file ({exc.strerror or exc})",
+                                    f"check the path of the {what} file", file=name) from None
         return
     if hasattr(source, "read"):
         yield from _stream(source, name, required, known, what, limits, fields)

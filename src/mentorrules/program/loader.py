@@ -103,7 +103,7 @@ def load_raw(source: ProgramSource, *, limits: Limits = DEFAULT_LIMITS) -> Marke
 def _identity(file: str) -> str:
     """What ``extends`` cycles are detected by: the resolved path of a real file."""
     path = Path(file)
-    return str(path.resolve()) if path.is_file() else file
+    return str(path.resolve()) if _is_file(path) else file
 
 
 def _read_text(text: str, file: str, limits: Limits) -> MarkedDict:
@@ -120,22 +120,46 @@ def _read_source(source: str | os.PathLike[str] | Traversable,
         if entry is not None:
             return _read_source(entry.resource, limits)
     path = Path(source)
-    if not path.is_file():
+    if not _is_file(path):
         if isinstance(source, str) and not _looks_like_path(source):
             raise UnknownProgramError(source, list(registered()))
         raise ProgramError.single(
-            "no such file" if not path.exists() else "not a file",
+            "no such file" if not _exists(path) else "not a file",
             "check the path", file=str(path))
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        if size <= limits.max_bytes:
+            with path.open("rb") as handle:  # at most the limit, whatever stat said
+                data = handle.read(limits.max_bytes + 1)
+                size = max(size, len(data))
+    except OSError as exc:
+        raise ProgramError.single(f"cannot read the file ({exc.strerror or exc})",
+                                  "check the path and its permissions", file=str(path)) from None
     if size > limits.max_bytes:
         raise ProgramError.single(
             f"the file is {size:,} bytes, more than the limit of {size_text(limits.max_bytes)}",
             "a program file is a few kilobytes; check you gave the right file", file=str(path))
-    return str(path), read_yaml(decode(path.read_bytes(), str(path)), str(path), limits)
+    return str(path), read_yaml(decode(data, str(path)), str(path), limits)
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False for a name the system cannot even look up (too long, ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _looks_like_path(text: str) -> bool:
-    return os.sep in text or "/" in text or text.endswith((".yaml", ".yml")) or Path(text).exists()
+    return (os.sep in text or "/" in text or text.endswith((".yaml", ".yml"))
+            or _exists(Path(text)))
 
 
 # --------------------------------------------------------------------------- extends
@@ -158,7 +182,7 @@ def _resolve_extends(data: MarkedDict, base: Path, limits: Limits,
         raise fail("extends goes more than ten programs deep", "flatten the chain")
     candidate = base / parent_ref
     source: str | Path | Traversable
-    if candidate.is_file():
+    if _is_file(candidate):
         source = candidate
     elif parent_ref in registered():
         source = registered()[parent_ref].resource
