@@ -29,6 +29,7 @@ from mentorrules.report import Finding, Obligation, RejectedRow, Report, RowCoun
 from mentorrules.roster.models import Roster
 from mentorrules.rules import registry
 from mentorrules.rules.base import Context, Evaluator
+from mentorrules.tabular import DEFAULT_READ_LIMITS, too_many_rejected
 
 Feed = Callable[[Event], None]
 
@@ -69,6 +70,7 @@ class Engine:
         self.notes: list[str] = []
         self._observer_factories = tuple(observers)
         self._strict = False
+        self._limits = DEFAULT_READ_LIMITS
         self._source = "<input>"
         self._targets = frozenset(t.id for t in program.referrals.targets)
         self._reset()
@@ -114,6 +116,11 @@ class Engine:
         if self._strict:
             raise RowError([Problem(Location(self._source, event.line, None, f"id={event.id}"),
                                     reason, "fix the row, or read leniently to skip it")])
+        if len(self.rejected) >= self._limits.max_rejected:  # bounded, like the readers
+            first = self.rejected[0] if self.rejected else None
+            raise too_many_rejected(self._source, self._limits,
+                                    first.line if first else event.line,
+                                    first.reason if first else reason)
         self.rejected.append(RejectedRow(source=self._source, line=event.line, id=event.id,
                                          reason=reason))
 
@@ -145,6 +152,7 @@ class Engine:
             self._source = "<input>"
             restartable = isinstance(events, Sequence)
         self._strict = log is not None and log.strict
+        self._limits = log.limits if log is not None else DEFAULT_READ_LIMITS
         kept: list[Event] | None = None
         stream: Iterable[Event] = events
         if not restartable:
