@@ -3,14 +3,20 @@
 Events are processed once each, in time order (ties by id), through the
 evaluators of the rules that want their type; each evaluator keeps state per
 subject, not per event. A log that is already in time order streams: memory
-grows with the number of people, not of events. When an event arrives out of
-order the engine starts again on the sorted log (re-reading a file, or the
-events it kept from a one-shot iterator) and notes that in the report.
+grows with the number of people, not of events, but for one set the engine
+keeps of every accepted event id (about 90 bytes an event), which exact
+uniqueness and "``reply_to`` names an earlier event" need. When an event
+arrives out of order the engine starts again on the sorted log (re-reading a
+file, or the events it kept from a one-shot iterator), sorting it once, and
+notes that in the report.
 
 Before an event reaches the rules the engine checks what only the roster can
 tell: the people it names exist, its id is unique, and ``reply_to`` names an
 earlier event. A row failing that is rejected with its line and reason, like a
 row the reader could not parse, so ``read == used + rejected`` always holds.
+
+:class:`Monitor` is the same engine kept by an app: fed one event at a time,
+asked one mentor's status at any moment.
 """
 
 from __future__ import annotations
