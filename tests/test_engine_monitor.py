@@ -155,6 +155,10 @@ def test_advance_judges_at_another_moment() -> None:
     fresh = run_status(PROGRAM, ROSTER, events, later)
     for mentor in MENTORS:
         assert monitor.status_of(mentor) == fresh.for_mentor(mentor)
+    earlier = resolve_as_of(PROGRAM, "2025-10-01T08:00")
+    again = run_status(PROGRAM, ROSTER, events, earlier)
+    assert monitor.status_of("p-a", as_of=earlier) == again.for_mentor("p-a")
+    assert monitor.as_of == earlier
 
 
 def test_strict_raises_on_a_refused_event_and_unknown_people_are_an_error() -> None:

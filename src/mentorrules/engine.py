@@ -421,8 +421,14 @@ class Monitor:
 
     # ------------------------------------------------------------------ results
 
-    def status_of(self, person_id: str) -> tuple[Obligation, ...]:
-        """What ``person_id`` owes, soonest due first (as ``status(...).for_mentor``)."""
+    def status_of(self, person_id: str,
+                  as_of: datetime | str | None = None) -> tuple[Obligation, ...]:
+        """What ``person_id`` owes, soonest due first (as ``status(...).for_mentor``).
+
+        ``as_of`` other than the monitor's moves it there first (see :meth:`advance`).
+        """
+        if as_of is not None:
+            self.advance(as_of)
         if person_id not in self.roster.people:
             raise UsageError(f"no one with id {person_id!r} is on the roster; give a mentor id "
                              "from the roster")
