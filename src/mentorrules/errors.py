@@ -49,7 +49,7 @@ class Problem:
         text = f"{self.location}: {self.message}"
         if self.hint:
             text += f"; {self.hint}"
-        return text
+        return printable(text)
 
 
 class InputError(MentorRulesError, ValueError):
@@ -156,6 +156,19 @@ class UsageError(MentorRulesError):
 
 
 # --------------------------------------------------------------------------- message helpers
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with no control character: those are shown escaped (``\\x1b``).
+
+    Messages quote ids and values from the input, and the command line prints them
+    to a terminal, where a line break would forge a line and an escape sequence
+    could rewrite the screen.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
 def shorten(text: str, limit: int = 60) -> str:

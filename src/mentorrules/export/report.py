@@ -2,7 +2,8 @@
 
 Text is for a terminal: findings grouped by unit, colour only when writing to a
 terminal (and never when ``NO_COLOR`` is set). JSON is the report model as is.
-CSV is one row per finding; a cell that a spreadsheet would run as a formula
+CSV (RFC 4180: CRLF line ends, a field with a line break quoted) is one row
+per finding; a cell that a spreadsheet would run as a formula
 (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
 prefixed with ``'`` so it stays text. Markdown is a table per unit, with ``|``,
 ``\\`` and ``<`` escaped and line breaks made spaces.
@@ -116,7 +117,10 @@ def safe_cell(value: str) -> str:
 
 def _csv(rows: Iterable[Sequence[str]], header: Sequence[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF, as RFC 4180 says: the csv module quotes a field holding any character of the
+    # line ending, and a bare CR left unquoted would start a new row in a spreadsheet
+    # (one that could begin with '=').
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
