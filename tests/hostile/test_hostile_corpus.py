@@ -162,3 +162,29 @@ def test_limits_an_app_sets_are_each_a_clear_error() -> None:
                             limits=small)
     assert (roster.counts.read, roster.counts.used, roster.counts.rejected) == (2, 1, 1)
     assert "longer than 10 characters (ReadLimits.max_field_bytes)" in roster.rejected[0].reason
+
+
+def test_limits_are_reachable_through_the_facade_with_safe_defaults() -> None:
+    import mentorrules as mr
+    from mentorrules.program.yamlread import DEFAULT_LIMITS, Limits
+    from mentorrules.tabular import DEFAULT_READ_LIMITS
+
+    assert (DEFAULT_LIMITS.max_bytes, DEFAULT_LIMITS.max_depth, DEFAULT_LIMITS.max_nodes) == (
+        1024 * 1024, 64, 50_000)
+    assert mr.ReadLimits(
+        max_bytes=4 * 1024**3, max_field_bytes=1024 * 1024, max_rows=50_000_000,
+        max_rejected=100_000) == DEFAULT_READ_LIMITS
+    with pytest.raises(mr.ProgramError, match="more than the limit of 1 KB"):
+        mr.load_program(HOSTILE / "program.yaml", limits=Limits(max_bytes=1024))
+    with pytest.raises(mr.ProgramError, match="has more than 20 values"):
+        mr.load_program(HOSTILE / "program.yaml", limits=Limits(max_nodes=20))
+    with pytest.raises(mr.ProgramError, match="nests deeper than 2 levels"):
+        mr.load_program(HOSTILE / "program.yaml", limits=Limits(max_depth=2))
+    program = mr.load_program(HOSTILE / "program.yaml")
+    with pytest.raises(LimitExceededError, match="more than 1 rows"):
+        mr.read_roster(HOSTILE / "roster.csv", program, limits=mr.ReadLimits(max_rows=1))
+    log = mr.read_events(HOSTILE / "csv/events-unknown-ids.csv", program,
+                         limits=mr.ReadLimits(max_rejected=2))
+    # check() and status() take what the readers made, with the app's limits.
+    with pytest.raises(LimitExceededError, match="more than 2 rows rejected"):
+        mr.check(program, mr.read_roster(HOSTILE / "roster.csv", program), log)
