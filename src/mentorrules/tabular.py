@@ -10,8 +10,13 @@ as rejected and go on).
 
 Guarantees: UTF-8 with or without BOM; bytes that are not UTF-8 make the rows
 holding them bad rows (not the whole file); CR, LF and CRLF line ends may be
-mixed; fields are capped at :attr:`ReadLimits.max_field_bytes` and files at
-:attr:`ReadLimits.max_bytes`; a CSV list column is ``;``-separated.
+mixed; fields are capped at :attr:`ReadLimits.max_field_bytes`, lines at 16
+times that (a longer line is a bad row, read in pieces and never held whole)
+and files at :attr:`ReadLimits.max_bytes`; an open file is streamed, not read
+whole; quoting is strict, so a quote left open is a bad row that names the
+lines it ran over rather than a field that silently swallows them; a JSON
+object with a key given twice, or NaN, is a bad row; a CSV list column is
+``;``-separated.
 """
 
 from __future__ import annotations
