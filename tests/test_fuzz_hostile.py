@@ -244,6 +244,23 @@ def test_python_rows_of_any_shape(kind: str, rows: list[Any]) -> None:
         assert result[0] == len(rows)
 
 
+@settings(FUZZ, max_examples=100)
+@given(rows=st.lists(st.one_of(st.dictionaries(KEYS, VALUES, max_size=8), VALUES), max_size=8))
+def test_a_monitor_takes_any_rows(rows: list[Any]) -> None:
+    """The incremental engine an app feeds one row at a time: refused, never a crash."""
+    from mentorrules.engine import Monitor
+
+    monitor = Monitor(program(), mr.read_roster(ROSTER, program()), as_of=AS_OF)
+    accepted = 0
+    for row in rows:
+        def feed(row: Any = row) -> bool:
+            return monitor.feed(row)
+
+        accepted += only_our_errors(feed) is True
+    assert accepted + len(monitor.rejected) == len(rows)
+    only_our_errors(monitor.check)
+
+
 # --------------------------------------------------------------------------- exporters
 
 HOSTILE_TEXT = st.lists(

@@ -344,6 +344,9 @@ class Monitor:
     def feed(self, event: Event | Mapping[str, Any]) -> bool:
         """Take one event (an :class:`Event` or a row as a dict); False if it is refused."""
         if not isinstance(event, Event):
+            if not isinstance(event, Mapping):  # an app's row from JSON may be anything
+                self._refuse(None, f"a row is a mapping, not a {type(event).__name__}")
+                return False
             parsed = self._parse(event)
             if parsed is None:
                 return False
