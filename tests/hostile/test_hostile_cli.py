@@ -166,3 +166,14 @@ def test_lenient_subprocess_lists_rejected_rows() -> None:
     assert result.stderr == ""
     assert "events: 1 rows read, 0 used, 1 rejected" in result.stdout
     assert f"{path}:2: cannot split the row into fields: a quote is left open" in result.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="cli.py prints a second line ('run `mentorrules lint` to "
+                   "see all N problems') after a program with several problems; the first line "
+                   "already says '(and N more problems)'; request: fold the hint into it")
+def test_a_program_with_several_problems_is_still_one_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    many = Path(__file__).parents[1] / "data" / "bad-programs" / "many-problems.yaml"
+    code, _, err = run(capsys, "check", many, "--roster", ROSTER)
+    assert code == 2
+    one_line(err, "many-problems.yaml:4:11", "(and 4 more problems)")
