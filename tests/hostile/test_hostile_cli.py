@@ -177,3 +177,14 @@ def test_a_program_with_several_problems_is_still_one_line(
     code, _, err = run(capsys, "check", many, "--roster", ROSTER)
     assert code == 2
     one_line(err, "many-problems.yaml:4:11", "(and 4 more problems)")
+
+
+@pytest.mark.xfail(strict=True, reason="cli.py: an -o path that cannot be written (missing "
+                   "folder, no permission) is an OSError reported as an internal error, exit 3; "
+                   "request: catch OSError around the writes and exit 2 with one line")
+def test_an_output_path_that_cannot_be_written_is_bad_usage(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "calendar", PROGRAM, "--roster", ROSTER, "-o",
+                       tmp_path / "missing" / "x.ics")
+    assert code == 2
+    one_line(err, "missing")
