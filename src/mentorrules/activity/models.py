@@ -40,13 +40,6 @@ class Event:
         """Everyone the event involves: the sender first, then the recipients."""
         return (self.sender, *self.recipients) if self.sender else self.recipients
 
-    @property
-    def meeting_format(self) -> str:
-        """``group`` or ``individual``: the ``format`` column, else derived from attendance."""
-        if self.format:
-            return self.format
-        return "group" if len(self.recipients) > 1 else "individual"
-
     def to_record(self) -> dict[str, Any]:
         """The event in interchange form (``from``/``to`` keys, ISO times)."""
         record: dict[str, Any] = {
