@@ -12,6 +12,10 @@ activity logs against it, says what is due next, and exports calendars::
     print(report.summary, report.findings[:3])
     status = mr.status(program, roster, events, as_of="2026-03-01T09:00")
 
+    monitor = mr.Monitor(program, roster)             # an app keeps it and feeds it
+    monitor.feed({"id": "e1", "type": "message", ...})
+    monitor.status_of("m3-07")                        # one mentor's obligations
+
 Everything returned is immutable and serialises to JSON (``model_dump_json()``).
 """
 
@@ -22,6 +26,7 @@ from datetime import datetime
 
 from mentorrules.activity.models import Event
 from mentorrules.activity.readers import EventLog, read_events
+from mentorrules.engine import Monitor
 from mentorrules.errors import (
     InputError,
     MentorRulesError,
@@ -46,6 +51,7 @@ __all__ = [
     "Finding",
     "InputError",
     "MentorRulesError",
+    "Monitor",
     "Obligation",
     "Person",
     "Program",
