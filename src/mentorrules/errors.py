@@ -151,6 +151,11 @@ class LimitExceededError(InputError):
     """An input larger than a configured limit (file size, nesting depth, rows)."""
 
 
+class ProgramLimitError(ProgramError, LimitExceededError):
+    """A program file past a bound of :class:`~mentorrules.program.yamlread.Limits` (size,
+    values, nesting, alias expansion): both a ProgramError and a LimitExceededError."""
+
+
 class UsageError(MentorRulesError):
     """The library or CLI was called in a way that cannot work."""
 

@@ -12,14 +12,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mentorrules.cli import main
+from mentorrules.export.report import render_report
+from mentorrules.report import Report, RowCounts
 
 from .corpus import AS_OF, HOSTILE, PROGRAM, ROSTER, entries, expected
+
+#: Whether the reports say "1 row read" (singular) or "1 rows read".
+ONE_ROW = "1 row read" in render_report(
+    Report(program="p", as_of=datetime(2025, 1, 1, tzinfo=UTC),
+           rows={"x": RowCounts(read=1, used=1)}), "text")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
@@ -47,11 +55,17 @@ def command(kind: str, path: Path, *extra: str) -> list[str | Path]:
             "--no-metrics", *extra]
 
 
+def counts_line(label: str, counts: dict[str, int]) -> str:
+    """``events: 11 rows read, 0 used, 11 rejected`` (``1 row read`` for one)."""
+    rows = "row" if counts["read"] == 1 and ONE_ROW else "rows"
+    return (f"{label}: {counts['read']:,} {rows} read, {counts['used']:,} used, "
+            f"{counts['rejected']:,} rejected")
+
+
 def assert_lists_rows(out: str, entry: dict[str, Any], kind: str, path: Path) -> None:
     counts = entry["rows"]
     label = "roster" if kind == "rosters" else "events"
-    assert (f"{label}: {counts['read']:,} rows read, {counts['used']:,} used, "
-            f"{counts['rejected']:,} rejected") in out, out
+    assert counts_line(label, counts) in out, out
     if counts["rejected"]:
         assert f"rejected rows ({counts['rejected']}):" in out
     for line, fragment in entry.get("rejected", {}).items():
@@ -103,8 +117,7 @@ def test_status_reads_the_same_rows(capsys: pytest.CaptureFixture[str], name: st
                          HOSTILE / name, "--as-of", AS_OF)
     assert code == 0, err
     counts = entry["rows"]
-    assert (f"events: {counts['read']:,} rows read, {counts['used']:,} used, "
-            f"{counts['rejected']:,} rejected") in out
+    assert counts_line("events", counts) in out
 
 
 SUBPROCESS = [
@@ -164,7 +177,7 @@ def test_lenient_subprocess_lists_rejected_rows() -> None:
         capture_output=True, text=True, timeout=60, env=cli_env(), check=False)
     assert result.returncode == 1  # the roster's mentees had no contact: findings
     assert result.stderr == ""
-    assert "events: 1 rows read, 0 used, 1 rejected" in result.stdout
+    assert counts_line("events", {"read": 1, "used": 0, "rejected": 1}) in result.stdout
     assert f"{path}:2: cannot split the row into fields: a quote is left open" in result.stdout
 
 

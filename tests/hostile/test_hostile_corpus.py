@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 
-from mentorrules.errors import InputError, LimitExceededError, MentorRulesError, RowError
+from mentorrules.errors import (
+    InputError,
+    LimitExceededError,
+    MentorRulesError,
+    ProgramLimitError,
+    RowError,
+)
 
 from .corpus import HOSTILE, SECONDS, Outcome, entries, expected, manifest, read
 
@@ -174,12 +180,17 @@ def test_limits_are_reachable_through_the_facade_with_safe_defaults() -> None:
     assert mr.ReadLimits(
         max_bytes=4 * 1024**3, max_field_bytes=1024 * 1024, max_rows=50_000_000,
         max_rejected=100_000) == DEFAULT_READ_LIMITS
-    with pytest.raises(mr.ProgramError, match="more than the limit of 1 KB"):
+    # A program past a limit is both a ProgramError and a LimitExceededError.
+    with pytest.raises(ProgramLimitError, match="more than the limit of 1 KB"):
         mr.load_program(HOSTILE / "program.yaml", limits=Limits(max_bytes=1024))
-    with pytest.raises(mr.ProgramError, match="has more than 20 values"):
+    with pytest.raises(ProgramLimitError, match="has more than 20 values"):
         mr.load_program(HOSTILE / "program.yaml", limits=Limits(max_nodes=20))
-    with pytest.raises(mr.ProgramError, match="nests deeper than 2 levels"):
+    with pytest.raises(ProgramLimitError, match="nests deeper than 2 levels"):
         mr.load_program(HOSTILE / "program.yaml", limits=Limits(max_depth=2))
+    with pytest.raises(ProgramLimitError, match="expands to more than 50000 values"):
+        mr.load_program(HOSTILE / "yaml/alias-bomb.yaml")
+    assert issubclass(ProgramLimitError, mr.ProgramError)
+    assert issubclass(ProgramLimitError, LimitExceededError)
     program = mr.load_program(HOSTILE / "program.yaml")
     with pytest.raises(LimitExceededError, match="more than 1 rows"):
         mr.read_roster(HOSTILE / "roster.csv", program, limits=mr.ReadLimits(max_rows=1))

@@ -33,6 +33,7 @@ from mentorrules.errors import (
     Location,
     Problem,
     ProgramError,
+    ProgramLimitError,
     UnknownProgramError,
     shorten,
     size_text,
@@ -136,7 +137,7 @@ def _read_source(source: str | os.PathLike[str] | Traversable,
         raise ProgramError.single(f"cannot read the file ({exc.strerror or exc})",
                                   "check the path and its permissions", file=str(path)) from None
     if size > limits.max_bytes:
-        raise ProgramError.single(
+        raise ProgramLimitError.single(
             f"the file is {size:,} bytes, more than the limit of {size_text(limits.max_bytes)}",
             "a program file is a few kilobytes; check you gave the right file", file=str(path))
     return str(path), read_yaml(decode(data, str(path)), str(path), limits)

@@ -32,7 +32,14 @@ from typing import Any
 import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
-from mentorrules.errors import Location, Problem, ProgramError, shorten, size_text
+from mentorrules.errors import (
+    Location,
+    Problem,
+    ProgramError,
+    ProgramLimitError,
+    shorten,
+    size_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +126,11 @@ class _Loader(yaml.SafeLoader):
                 if self.depth > limits.max_depth:
                     raise _fail(self.file, mark.line + 1, mark.column + 1,
                                 f"the document nests deeper than {limits.max_depth} levels",
-                                "flatten it")
+                                "flatten it", limit=True)
                 raise _fail(self.file, mark.line + 1, mark.column + 1,
                             f"the document has more than {limits.max_nodes} values",
-                            "a program file needs far fewer; check you gave the right file")
+                            "a program file needs far fewer; check you gave the right file",
+                            limit=True)
         self.depth += 1
         try:
             node: Node | None = super().compose_node(parent, index)
@@ -163,8 +171,9 @@ _SAFE_TAGS = {
 
 
 def _fail(file: str, line: int | None, column: int | None, message: str, hint: str,
-          key_path: str = "") -> ProgramError:
-    return ProgramError([Problem(Location(file, line, column, key_path), message, hint)])
+          key_path: str = "", *, limit: bool = False) -> ProgramError:
+    kind = ProgramLimitError if limit else ProgramError
+    return kind([Problem(Location(file, line, column, key_path), message, hint)])
 
 
 def key_path(loc: Iterable[str | int]) -> str:
@@ -208,7 +217,7 @@ def read_yaml(text: str, file: str = "<string>", limits: Limits = DEFAULT_LIMITS
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise _fail(file, None, None,
                     f"the file is larger than the limit of {size_text(limits.max_bytes)}",
-                    "a program file is a few kilobytes; check you gave the right file")
+                    "a program file is a few kilobytes; check you gave the right file", limit=True)
     try:
         loader = _Loader(text, file, limits)
     except yaml.reader.ReaderError as exc:
@@ -270,7 +279,7 @@ def _too_deep(file: str, deepest: tuple[int, Mark | None]) -> ProgramError:
     depth, mark = deepest
     return _fail(file, mark.line if mark else None, mark.column if mark else None,
                  f"the document nests deeper than the YAML reader can follow ({depth} levels "
-                 "and more)", "flatten it")
+                 "and more)", "flatten it", limit=True)
 
 
 class _Builder:
@@ -285,10 +294,10 @@ class _Builder:
     def mark(self, node: Node) -> Mark:
         return Mark(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def error(self, node: Node, message: str, hint: str, path: tuple[str | int, ...] = ()
-              ) -> ProgramError:
+    def error(self, node: Node, message: str, hint: str, path: tuple[str | int, ...] = (),
+              *, limit: bool = False) -> ProgramError:
         m = self.mark(node)
-        return _fail(self.file, m.line, m.column, message, hint, key_path(path))
+        return _fail(self.file, m.line, m.column, message, hint, key_path(path), limit=limit)
 
     def check_expansion(self, root: Node) -> None:
         """Refuse alias bombs before expanding them: size every node once, bottom up.
@@ -311,7 +320,8 @@ class _Builder:
                     raise self.error(
                         node, f"the value expands to more than {self.limits.max_nodes} values "
                         "through aliases (an alias bomb?)",
-                        "write the values out; a program needs no deeply repeated aliases")
+                        "write the values out; a program needs no deeply repeated aliases",
+                        limit=True)
                 continue
             if key in sizes:
                 continue
@@ -339,12 +349,13 @@ class _Builder:
         self.count += 1
         if self.count > self.limits.max_nodes:
             raise self.error(node, f"the document has more than {self.limits.max_nodes} values",
-                             "a program file needs far fewer; check you gave the right file", path)
+                             "a program file needs far fewer; check you gave the right file", path,
+                             limit=True)
         if depth > self.deepest[0]:
             self.deepest = (depth, self.mark(node))
         if depth > self.limits.max_depth:  # no key path: it would be as long as the nesting
             raise self.error(node, f"the document nests deeper than {self.limits.max_depth} levels",
-                             "flatten it")
+                             "flatten it", limit=True)
         if node.tag not in _SAFE_TAGS:
             raise self.error(node, f"the tag {_short_tag(node.tag)!r} is not allowed",
                              "remove the tag; only plain YAML values are read", path)
