@@ -33,19 +33,20 @@ pass, in time order) and, given the findings, returns a JSON-ready table:
 
 Months listed are those that overlap a term and have begun by ``as_of``, and
 any other month with activity. Events after ``as_of`` are not counted. State
-is kept per person and per month; only the reply times keep one number per
-answered message.
+is kept per person and per month; the reply times are kept as a count per
+distinct delay (exact: the median and 90th percentile are those of the full
+list of delays), so they grow with how many delays differ, not with the log.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Sequence
 from typing import Any
 
 from mentorrules.activity.models import Event
 from mentorrules.report import Finding
+from mentorrules.rules._activity import roster_index
 from mentorrules.rules.base import Context
 
 _BREACHING = frozenset({"error", "warning"})
@@ -62,23 +63,22 @@ class MetricsCollector:
         self._as_of_ts = context.as_of_ts
         self._months = context.periods("month")
         self._month_ids = tuple(p.id for p in self._months.periods)
-        self._role: dict[str, str] = dict(context.role_of)
+        index = roster_index(context)  # shared with the rules of the run; read only
+        self._role: dict[str, str] = index.role_of
         self._mentees = tuple(p.id for p in roster.with_role("mentee"))
         self._mentors = tuple(p.id for p in roster.with_role("mentor"))
-        # mentee -> the mentors of every unit they belong to (regular and overlay)
-        unit_mentors: dict[str, set[str]] = {}
-        for unit in roster.units.values():
-            for mentee in unit.mentees:
-                unit_mentors.setdefault(mentee, set()).update(unit.mentors)
-        self._unit_mentors = {k: frozenset(v) for k, v in unit_mentors.items()}
+        # mentor -> the mentees of every unit they mentor (regular and overlay): a
+        # mentor's message or meeting is a contact with exactly these mentees
+        self._pupils: dict[str, dict[str, tuple[str, ...]]] = index.pupils_all
         self._meetings: dict[str, list[int]] = {}  # month -> [group, individual]
         self._month = ""  # the month being counted
-        self._span = (0.0, 0.0)  # its start and end timestamps
+        self._lo, self._hi = 0.0, 0.0  # its start and end timestamps
         self._contacts: dict[str, int] = {}  # mentee -> contacts in self._month
         self._contact_months: dict[str, tuple[int, int]] = {}  # month -> (contacts, reached)
         self._waiting: dict[str, list[tuple[str, str, float]]] = {}  # mentee -> messages
         self._waiting_ids: dict[str, str] = {}  # message id -> mentee
-        self._replies: dict[str, list[float]] = {}  # channel -> seconds to answer
+        # channel -> seconds to answer -> how many answers took that long
+        self._replies: dict[str, dict[float, int]] = {}
 
     # ------------------------------------------------------------------ intake
 
@@ -86,30 +86,45 @@ class MetricsCollector:
         i = self._months.index(ts)
         if i >= 0:
             period = self._months.periods[i]
-            self._span = (period.start_ts, period.end_ts)
+            self._lo, self._hi = period.start_ts, period.end_ts
             return self._month_ids[i]
         moment = self.context.localize(ts)
-        self._span = (ts, ts)  # outside the evaluated months: look it up each time
+        self._lo = self._hi = ts  # outside the evaluated months: look it up each time
         return moment.strftime("%Y-%m")
 
     def feed(self, event: Event) -> None:
         ts = event.ts
         if ts > self._as_of_ts:
             return
-        lo, hi = self._span
-        if lo <= ts < hi:
-            month = self._month
-        else:
+        if not self._lo <= ts < self._hi:
             month = self._month_of(ts)
             if month != self._month:
                 self._close_month()
                 self._month = month
         if event.type == "meeting":
-            self._meeting(event, month, ts)
-        else:
-            self._message(event, ts)
+            self._meeting(event, ts)
+            return
+        # a message
+        sender = event.sender
+        role = self._role.get(sender)
+        if role == "mentor":
+            if event.reply_to:
+                self._answer_one(event.reply_to, ts)
+            mine = self._pupils.get(sender)
+            if mine is not None:
+                for person in event.recipients:
+                    if person in mine:
+                        self._contact(person, ts)
+        elif role == "mentee":
+            roles = self._role
+            for r in event.recipients:
+                if roles.get(r) == "mentor":
+                    self._waiting.setdefault(sender, []).append((event.id, event.channel, ts))
+                    self._waiting_ids[event.id] = sender
+                    break
 
-    def _meeting(self, event: Event, month: str, ts: float) -> None:
+    def _meeting(self, event: Event, ts: float) -> None:
+        month = self._month
         counts = self._meetings.get(month)
         if counts is None:
             counts = self._meetings[month] = [0, 0]
@@ -118,35 +133,30 @@ class MetricsCollector:
         fmt = event.format or (
             "group" if sum(role.get(p) == "mentee" for p in set(people)) >= 2 else "individual")
         counts[0 if fmt == "group" else 1] += 1
-        present = {p for p in people if role.get(p) == "mentor"}
+        pupils = self._pupils
+        present = [mine for p in people if role.get(p) == "mentor"
+                   and (mine := pupils.get(p)) is not None]
         if not present:
             return
         for person in people:
-            mentors = self._unit_mentors.get(person)
-            if mentors is not None and not present.isdisjoint(mentors):
-                self._contact(person, ts)
-
-    def _message(self, event: Event, ts: float) -> None:
-        sender = event.sender
-        role = self._role.get(sender)
-        if role == "mentor":
-            if event.reply_to:
-                self._answer_one(event.reply_to, ts)
-            for person in event.recipients:
-                mentors = self._unit_mentors.get(person)
-                if mentors is not None and sender in mentors:
+            for mine in present:
+                if person in mine:
                     self._contact(person, ts)
-        elif role == "mentee" and any(self._role.get(r) == "mentor" for r in event.recipients):
-            self._waiting.setdefault(sender, []).append((event.id, event.channel, ts))
-            self._waiting_ids[event.id] = sender
+                    break
 
     def _contact(self, mentee: str, ts: float) -> None:
-        self._contacts[mentee] = self._contacts.get(mentee, 0) + 1
-        waiting = self._waiting.pop(mentee, None)
-        if waiting:
-            for ident, channel, sent in waiting:
+        contacts = self._contacts
+        contacts[mentee] = contacts.get(mentee, 0) + 1
+        if mentee in self._waiting:
+            for ident, channel, sent in self._waiting.pop(mentee):
                 del self._waiting_ids[ident]
-                self._replies.setdefault(channel, []).append(ts - sent)
+                self._replied(channel, ts - sent)
+
+    def _replied(self, channel: str, seconds: float) -> None:
+        delays = self._replies.get(channel)
+        if delays is None:
+            delays = self._replies[channel] = {}
+        delays[seconds] = delays.get(seconds, 0) + 1
 
     def _answer_one(self, ident: str, ts: float) -> None:
         mentee = self._waiting_ids.pop(ident, None)
@@ -156,7 +166,7 @@ class MetricsCollector:
         for i, (other, channel, sent) in enumerate(waiting):
             if other == ident:
                 del waiting[i]
-                self._replies.setdefault(channel, []).append(ts - sent)
+                self._replied(channel, ts - sent)
                 break
         if not waiting:
             del self._waiting[mentee]
@@ -174,7 +184,7 @@ class MetricsCollector:
     def result(self, findings: Sequence[Finding]) -> dict[str, Any]:
         """The metrics as plain data (stable key order; JSON-serialisable)."""
         self._close_month()
-        self._month, self._span = "", (0.0, 0.0)
+        self._month, self._lo, self._hi = "", 0.0, 0.0
         begun = [p.id for p in self._months.periods if p.start_ts <= self._as_of_ts]
         months = sorted({*begun, *self._meetings, *self._contact_months})
         n_mentees = len(self._mentees)
@@ -190,7 +200,7 @@ class MetricsCollector:
             for _, channel, _ in waiting:
                 unanswered[channel] = unanswered.get(channel, 0) + 1
         replies = {
-            channel: _reply_stats(self._replies.get(channel, []), unanswered.get(channel, 0))
+            channel: _reply_stats(self._replies.get(channel, {}), unanswered.get(channel, 0))
             for channel in sorted({*self._replies, *unanswered})
         }
         return {
@@ -237,12 +247,30 @@ def _ratio(part: float, whole: int, digits: int, empty: float = 0.0) -> float:
     return round(part / whole, digits) if whole else empty
 
 
-def _reply_stats(seconds: list[float], unanswered: int) -> dict[str, Any]:
-    hours = sorted(s / 3600 for s in seconds)
-    if not hours:
+def _reply_stats(delays: dict[float, int], unanswered: int) -> dict[str, Any]:
+    """Answered count, median and 90th percentile (nearest rank) of ``seconds -> count``.
+
+    The same figures as ``statistics.median`` and the nearest rank over the sorted
+    list of every delay in hours, taken from the counts without building that list.
+    """
+    n = sum(delays.values())
+    if not n:
         return {"answered": 0, "median_hours": None, "p90_hours": None, "unanswered": unanswered}
-    p90 = hours[max(0, math.ceil(0.9 * len(hours)) - 1)]
-    return {"answered": len(hours), "median_hours": round(statistics.median(hours), 1),
+    ordered = sorted(delays.items())
+
+    def hours_at(rank: int) -> float:
+        """The ``rank``-th (from 0) delay of the sorted list, in hours."""
+        seen = 0
+        for seconds, count in ordered:
+            seen += count
+            if rank < seen:
+                return seconds / 3600
+        raise AssertionError("rank beyond the count")  # pragma: no cover
+
+    half = n // 2
+    median = hours_at(half) if n % 2 else (hours_at(half - 1) + hours_at(half)) / 2
+    p90 = hours_at(max(0, math.ceil(0.9 * n) - 1))
+    return {"answered": n, "median_hours": round(median, 1),
             "p90_hours": round(p90, 1), "unanswered": unanswered}
 
 

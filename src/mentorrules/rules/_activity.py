@@ -4,7 +4,8 @@ Everything here is built once when a rule is bound, so that ``feed()`` - the hot
 path, called once per event - does dictionary and set look-ups only:
 
 - :class:`RosterIndex`: who is a mentor or a mentee, which units a mentor and a
-  mentee share, each unit's mentors and mentees in roster order;
+  mentee share, each unit's mentors and mentees in roster order; one per run
+  (:func:`roster_index`), shared by every activity rule and the metrics;
 - :func:`contacts`: the ``(unit, mentee, mentor)`` contacts an event makes;
 - :class:`PeriodPlan`: the evaluated periods of a rule, which have ended by
   ``as_of``, and which one is current;
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from mentorrules.activity.models import Event
 from mentorrules.durations import humanize
@@ -96,6 +97,24 @@ class RosterIndex:
         """The units in which ``mentor`` mentors ``mentee`` (regular only unless ``overlays``)."""
         table = self.pupils_all if overlays else self.pupils
         return table.get(mentor, {}).get(mentee, ())
+
+
+_INDEX_SLOT = "_activity_roster_index"
+
+
+def roster_index(context: Context) -> RosterIndex:
+    """The :class:`RosterIndex` of ``context``'s roster, built once per run.
+
+    Every activity rule of a run and the metrics look at the same roster, and
+    the index is read-only after it is built, so one is shared: kept in the
+    context's own attributes (as its cached properties are), it lives and dies
+    with the run.
+    """
+    memo = vars(context)
+    index = memo.get(_INDEX_SLOT)
+    if index is None:
+        index = memo[_INDEX_SLOT] = RosterIndex(context)
+    return cast(RosterIndex, index)
 
 
 def contacts(index: RosterIndex, event: Event, *, overlays: bool = False) -> set[Contact]:
@@ -318,7 +337,7 @@ class CadenceEvaluator:
         self.spec = spec
         self.options = options
         self.context = context
-        self.index = RosterIndex(context)
+        self.index = roster_index(context)
         self.plan = PeriodPlan(context, options.per, options.terms)
         self.need = options.min
         self.channels = frozenset(options.channels) if options.channels else None

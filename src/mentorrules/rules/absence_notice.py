@@ -67,7 +67,7 @@ from mentorrules.activity.models import Event
 from mentorrules.durations import Duration
 from mentorrules.program.models import RuleOptions, RuleSpec
 from mentorrules.report import Finding, Obligation
-from mentorrules.rules._activity import PeriodPlan, RosterIndex, elapsed, listing, when
+from mentorrules.rules._activity import PeriodPlan, elapsed, listing, roster_index, when
 from mentorrules.rules.base import Context, Evaluator, Kind, why
 
 
@@ -102,7 +102,7 @@ class AbsenceNotice:
         self.spec = spec
         self.options = options
         self.context = context
-        self.index = RosterIndex(context)
+        self.index = roster_index(context)
         self.months = PeriodPlan(context, "month").periods
         self.lead = options.min_notice.total_seconds() if options.min_notice else 0.0
         self.until = context.as_of_ts

@@ -85,9 +85,9 @@ from mentorrules.report import Finding, Obligation
 from mentorrules.rules._activity import (
     AbsenceBook,
     PeriodPlan,
-    RosterIndex,
     channel_noun,
     elapsed,
+    roster_index,
     when,
 )
 from mentorrules.rules.base import Context, Evaluator, Kind, why
@@ -141,7 +141,7 @@ class ReplyWindow:
         self.spec = spec
         self.options = options
         self.context = context
-        self.index = RosterIndex(context)
+        self.index = roster_index(context)
         self.months = PeriodPlan(context, "month")
         self.channels = frozenset(options.channels)
         self.within = options.within.total_seconds()
