@@ -348,6 +348,7 @@ class CadenceEvaluator:
         if self.by_mentor:
             self.wants = self.wants | {"absence"}
         self.keys: tuple[Key, ...] = tuple(self.subjects())
+        self._keys_of: dict[str, tuple[Key, ...]] | None = None  # mentor -> keys, on demand
         self.counts: dict[Key, list[int]] = {}
         self.evidence: dict[tuple[Key, int], list[str]] = {}
         self._slots = len(self.plan.periods)
@@ -441,13 +442,27 @@ class CadenceEvaluator:
                 )
 
     def obligations(self) -> Iterator[Obligation]:
+        return self._obligations(self.keys)
+
+    def obligations_of(self, person_id: str) -> Iterator[Obligation]:
+        """The obligations naming ``person_id`` among their mentors, as ``obligations()`` has them."""
+        keys_of = self._keys_of
+        if keys_of is None:
+            found: dict[str, dict[Key, None]] = {}
+            for key in self.keys:
+                for mentor in self.mentors(key):
+                    found.setdefault(mentor, {})[key] = None
+            keys_of = self._keys_of = {m: tuple(keys) for m, keys in found.items()}
+        return self._obligations(keys_of.get(person_id, ()))
+
+    def _obligations(self, keys: Iterable[Key]) -> Iterator[Obligation]:
         p = self.plan.current
         if p is None:
             return
         period = self.plan.periods[p]
         warn = self.options.warn_before
         warn_ts = period.end_ts - warn.total_seconds() if warn is not None else None
-        for key in self.keys:
+        for key in keys:
             n = self.count(key, p)
             yield self.context.obligation(
                 self.spec,

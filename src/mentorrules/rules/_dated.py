@@ -144,13 +144,18 @@ class DatedDutyEvaluator:
 
     # ------------------------------------------------------------------ results
 
-    def _assess(self) -> Iterator[tuple[Item, str, _Record, str, str]]:
-        """(item, person, record, state, message) for every duty, in item then roster order."""
+    def _assess(self, only: str | None = None) -> Iterator[tuple[Item, str, _Record, str, str]]:
+        """(item, person, record, state, message) for every duty, in item then roster order.
+
+        With ``only``, the duties of that person alone.
+        """
         spec, as_of_ts, warn = self.spec, self._as_of_ts, self._warn
         noun, done_word = self.wording.noun, self.wording.done
         for item in self.items:
             due_ts = item.due.timestamp()
             for person in item.people:
+                if only is not None and person != only:
+                    continue
                 record = self._records[(item.id, person)]
                 due_text = f"the end of {day_text(item.due_day)}"
                 if record.done and record.done_ts < due_ts:
@@ -213,8 +218,15 @@ class DatedDutyEvaluator:
         return next(iter(self.wants)).capitalize()
 
     def obligations(self) -> Iterator[Obligation]:
+        return self._obligations(None)
+
+    def obligations_of(self, person_id: str) -> Iterator[Obligation]:
+        """The obligations naming ``person_id`` among their mentors, as ``obligations()`` has them."""
+        return self._obligations(person_id)
+
+    def _obligations(self, only: str | None) -> Iterator[Obligation]:
         context, spec, roster = self.context, self.spec, self.context.roster
-        for item, person, record, state, message in self._assess():
+        for item, person, record, state, message in self._assess(only):
             evidence = tuple(e for e in (record.done, record.early) if e)
             yield context.obligation(
                 spec, subject=person, unit=home_unit(roster, person), mentors=(person,),

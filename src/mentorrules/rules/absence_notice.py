@@ -209,7 +209,16 @@ class AbsenceNotice:
         )
 
     def obligations(self) -> Iterator[Obligation]:
+        return self._obligations(None)
+
+    def obligations_of(self, person_id: str) -> Iterator[Obligation]:
+        """The obligations naming ``person_id`` among their mentors, as ``obligations()`` has them."""
+        return self._obligations(person_id)
+
+    def _obligations(self, only: str | None) -> Iterator[Obligation]:
         for absence in self.absences.values():
+            if only is not None and absence.mentor != only:
+                continue
             if absence.end.timestamp() <= self.until:
                 continue
             deadline = self._deadline(absence)

@@ -388,8 +388,17 @@ class ReferralEvaluator:
             )
 
     def obligations(self) -> Iterator[Obligation]:
+        return self._obligations(None)
+
+    def obligations_of(self, person_id: str) -> Iterator[Obligation]:
+        """The obligations naming ``person_id`` among their mentors, as ``obligations()`` has them."""
+        return self._obligations(person_id)
+
+    def _obligations(self, only: str | None) -> Iterator[Obligation]:
         context, spec = self.context, self.spec
         for concern in self._concerns:
+            if only is not None and only not in concern.remind:
+                continue
             state = self._state(concern)
             yield context.obligation(
                 spec, subject=concern.mentee, unit=concern.unit, mentors=concern.remind,

@@ -308,9 +308,18 @@ class ReplyWindow:
         )
 
     def obligations(self) -> Iterator[Obligation]:
+        return self._obligations(None)
+
+    def obligations_of(self, person_id: str) -> Iterator[Obligation]:
+        """The obligations naming ``person_id`` among their mentors, as ``obligations()`` has them."""
+        return self._obligations(person_id)
+
+    def _obligations(self, only: str | None) -> Iterator[Obligation]:
         warn = self.options.warn_before
         lead = warn.total_seconds() if warn is not None else None
         for window in self._open_windows():
+            if only is not None and only not in window.mentors:
+                continue
             if window.deadline < self.until:
                 state = "breached"
             elif lead is not None and self.until >= window.deadline - lead:
@@ -326,6 +335,8 @@ class ReplyWindow:
                 evidence=(window.message,),
             )
         for window in self.recent:
+            if only is not None and only not in window.mentors:
+                continue
             yield self.context.obligation(
                 self.spec, subject=window.mentee, unit=window.unit,
                 mentors=window.mentors, due=self.context.localize(window.deadline),
