@@ -29,8 +29,10 @@ from mentorrules.activity.readers import EventLog, read_events
 from mentorrules.engine import Monitor
 from mentorrules.errors import (
     InputError,
+    LimitExceededError,
     MentorRulesError,
     ProgramError,
+    ProgramLimitError,
     RowError,
     UnknownProgramError,
     UnknownRuleKindError,
@@ -38,10 +40,11 @@ from mentorrules.errors import (
 )
 from mentorrules.program.loader import ProgramSource, load_program, load_program_text
 from mentorrules.program.models import Program, RuleSpec
+from mentorrules.program.yamlread import Limits
 from mentorrules.report import Finding, Obligation, Report, Status
 from mentorrules.roster.models import Person, Roster, Unit
 from mentorrules.roster.readers import read_roster
-from mentorrules.tabular import ReadLimits, Source
+from mentorrules.tabular import DEFAULT_READ_LIMITS, ReadLimits, Source
 
 __version__ = "0.1.0"
 
@@ -50,12 +53,15 @@ __all__ = [
     "EventLog",
     "Finding",
     "InputError",
+    "LimitExceededError",
+    "Limits",
     "MentorRulesError",
     "Monitor",
     "Obligation",
     "Person",
     "Program",
     "ProgramError",
+    "ProgramLimitError",
     "ReadLimits",
     "Report",
     "Roster",
@@ -81,10 +87,10 @@ EventSource = EventLog | Source | Iterable[Event]
 
 
 def _inputs(program: ProgramSource, roster: RosterSource, events: EventSource | None,
-            strict: bool) -> tuple[Program, Roster, EventLog | None]:
+            strict: bool, limits: ReadLimits) -> tuple[Program, Roster, EventLog | None]:
     prog = load_program(program)
-    ros = read_roster(roster, prog, strict=strict)
-    log = None if events is None else read_events(events, prog, strict=strict)
+    ros = read_roster(roster, prog, strict=strict, limits=limits)
+    log = None if events is None else read_events(events, prog, strict=strict, limits=limits)
     return prog, ros, log
 
 
@@ -96,15 +102,17 @@ def check(
     as_of: datetime | str | None = None,
     metrics: bool = True,
     strict: bool = False,
+    limits: ReadLimits = DEFAULT_READ_LIMITS,
 ) -> Report:
     """Check a roster (and an activity log, if given) against a program's rules.
 
     ``as_of`` (default: now) decides which periods are over: a period still open
     is never a breach. Naive and text times are local to the program's zone.
+    ``strict`` stops at the first bad row; ``limits`` bound what the readers accept.
     """
     from mentorrules.engine import resolve_as_of, run_check
 
-    prog, ros, log = _inputs(program, roster, events, strict)
+    prog, ros, log = _inputs(program, roster, events, strict, limits)
     return run_check(prog, ros, log, resolve_as_of(prog, as_of), metrics=metrics)
 
 
@@ -115,11 +123,12 @@ def status(
     *,
     as_of: datetime | str | None = None,
     strict: bool = False,
+    limits: ReadLimits = DEFAULT_READ_LIMITS,
 ) -> Status:
     """Every obligation's next due time and state (met, pending, at_risk, breached)."""
     from mentorrules.engine import resolve_as_of, run_status
 
-    prog, ros, log = _inputs(program, roster, events, strict)
+    prog, ros, log = _inputs(program, roster, events, strict, limits)
     return run_status(prog, ros, log, resolve_as_of(prog, as_of))
 
 

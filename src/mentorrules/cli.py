@@ -107,10 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_COMMANDS[args.command](args))
     except InputError as exc:
-        _error(str(exc))
+        hint = ""
         if len(exc.problems) > 1 and args.command != "lint":
-            print(f"mentorrules: run `mentorrules lint` to see all {len(exc.problems)} problems",
-                  file=sys.stderr)
+            hint = f" (`mentorrules lint` lists all {len(exc.problems)})"
+        _error(str(exc) + hint)
         return EXIT_INPUT
     except MentorRulesError as exc:
         _error(str(exc))
@@ -118,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a file we were asked to write (or read) that the system refuses
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}; check the path and its permissions")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad input
@@ -228,6 +232,12 @@ def _calendar(args: argparse.Namespace) -> int:
 
     program = mentorrules.load_program(args.program)
     roster = mentorrules.read_roster(args.roster, program)
+    if roster.rejected:
+        first = roster.rejected[0]
+        print(f"mentorrules: warning: roster: {roster.counts.read:,} rows read, "
+              f"{roster.counts.rejected:,} rejected, so their people get no calendar (first: "
+              f"{first.source}:{first.line}: {first.reason}); `mentorrules check` lists them all",
+              file=sys.stderr)
     status = None
     if args.events:
         status = mentorrules.status(program, roster, args.events, as_of=args.as_of)

@@ -53,7 +53,7 @@ class ReadLimits:
 
     max_bytes: int = 4 * 1024**3
     max_field_bytes: int = 1024 * 1024
-    max_rows: int = 50_000_000
+    max_rows: int = 10_000_000
     max_rejected: int = 100_000
 
 

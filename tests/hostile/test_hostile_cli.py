@@ -24,7 +24,7 @@ from mentorrules.report import Report, RowCounts
 
 from .corpus import AS_OF, HOSTILE, PROGRAM, ROSTER, entries, expected
 
-#: Whether the reports say "1 row read" (singular) or "1 rows read".
+#: The reports say "1 row read" for one row (and "N rows read" otherwise).
 ONE_ROW = "1 row read" in render_report(
     Report(program="p", as_of=datetime(2025, 1, 1, tzinfo=UTC),
            rows={"x": RowCounts(read=1, used=1)}), "text")
@@ -181,9 +181,6 @@ def test_lenient_subprocess_lists_rejected_rows() -> None:
     assert f"{path}:2: cannot split the row into fields: a quote is left open" in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py prints a second line ('run `mentorrules lint` to "
-                   "see all N problems') after a program with several problems; the first line "
-                   "already says '(and N more problems)'; request: fold the hint into it")
 def test_a_program_with_several_problems_is_still_one_line(
         capsys: pytest.CaptureFixture[str]) -> None:
     many = Path(__file__).parents[1] / "data" / "bad-programs" / "many-problems.yaml"
@@ -192,9 +189,6 @@ def test_a_program_with_several_problems_is_still_one_line(
     one_line(err, "many-problems.yaml:4:11", "(and 4 more problems)")
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: an -o path that cannot be written (missing "
-                   "folder, no permission) is an OSError reported as an internal error, exit 3; "
-                   "request: catch OSError around the writes and exit 2 with one line")
 def test_an_output_path_that_cannot_be_written_is_bad_usage(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "calendar", PROGRAM, "--roster", ROSTER, "-o",
@@ -203,9 +197,6 @@ def test_an_output_path_that_cannot_be_written_is_bad_usage(
     one_line(err, "missing")
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: `calendar` reads the roster leniently and says "
-                   "nothing about the rows it rejected, so a mentor on a bad row silently gets "
-                   "no calendar; request: a note on stderr (or --strict) as `check` has")
 def test_calendar_says_which_roster_rows_it_left_out(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "calendar", PROGRAM, "--roster",
                          HOSTILE / "csv/roster-bad-rows.csv", "--unit", "c1")

@@ -178,7 +178,7 @@ def test_limits_are_reachable_through_the_facade_with_safe_defaults() -> None:
     assert (DEFAULT_LIMITS.max_bytes, DEFAULT_LIMITS.max_depth, DEFAULT_LIMITS.max_nodes) == (
         1024 * 1024, 64, 50_000)
     assert mr.ReadLimits(
-        max_bytes=4 * 1024**3, max_field_bytes=1024 * 1024, max_rows=50_000_000,
+        max_bytes=4 * 1024**3, max_field_bytes=1024 * 1024, max_rows=10_000_000,
         max_rejected=100_000) == DEFAULT_READ_LIMITS
     # A program past a limit is both a ProgramError and a LimitExceededError.
     with pytest.raises(ProgramLimitError, match="more than the limit of 1 KB"):
