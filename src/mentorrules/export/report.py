@@ -44,8 +44,8 @@ def _clean(text: str) -> str:
 def _rows_line(rows: dict[str, RowCounts]) -> list[str]:
     lines = []
     for name, counts in rows.items():
-        rows = "row" if counts.read == 1 else "rows"
-        lines.append(f"{name}: {counts.read:,} {rows} read, {counts.used:,} used, "
+        noun = "row" if counts.read == 1 else "rows"
+        lines.append(f"{name}: {counts.read:,} {noun} read, {counts.used:,} used, "
                      f"{counts.rejected:,} rejected")
     return lines
 
