@@ -326,7 +326,8 @@ class CadenceEvaluator:
     Subjects are :data:`Key` tuples fixed at bind time (:meth:`subjects`); state
     is one list of counts per subject (one slot per period of the calendar) and
     at most ``min`` evidence ids per subject and period, so memory grows with
-    the roster, not with the log. With ``duty: mentor`` the evaluator also
+    the roster, not with the log. Evidence is dropped once an ended period is
+    met (no finding or obligation shows it); the current period keeps it. With ``duty: mentor`` the evaluator also
     wants ``absence`` events: while a mentor is on an absence they told their
     partner of, the partner's qualifying events count for them too.
     """
@@ -352,6 +353,7 @@ class CadenceEvaluator:
         self.counts: dict[Key, list[int]] = {}
         self.evidence: dict[tuple[Key, int], list[str]] = {}
         self._slots = len(self.plan.periods)
+        self._current = self.plan.current
 
     # -- what subclasses provide
 
@@ -394,13 +396,23 @@ class CadenceEvaluator:
             keys |= self._covered(keys, ts)
         need = self.need
         counts = self.counts
+        evidence = self.evidence
+        keep = p == self._current  # an ended period shows evidence only while unmet
         for key in keys:
             row = counts.get(key)
             if row is None:
                 row = counts[key] = [0] * self._slots
-            if row[p] < need:
-                self.evidence.setdefault((key, p), []).append(event.id)
-            row[p] += 1
+            n = row[p] + 1
+            row[p] = n
+            if n <= need:
+                if keep or n < need:
+                    ids = evidence.get((key, p))
+                    if ids is None:
+                        evidence[(key, p)] = [event.id]
+                    else:
+                        ids.append(event.id)
+                elif n > 1:
+                    del evidence[(key, p)]
 
     def _covered(self, keys: set[Key], ts: float) -> set[Key]:
         """Keys of mentors on a notified absence whose partner made one of ``keys``."""

@@ -152,6 +152,12 @@ class ReplyWindow:
         self.wants = frozenset({"message", "meeting", "absence"} if self.by_mentor
                                else {"message", "meeting"})
         self.regular = frozenset(self.index.regular_units)
+        self._mentees = self.index.mentees
+        self._mentors = self.index.mentors
+        self._table = self.index.pupils_all if self.overlays else self.index.pupils
+        # units written to -> (the window's unit, its mentors, who may answer): one
+        # entry per combination of units met, shared by every window it opens
+        self._groups: dict[tuple[str, ...], tuple[str, tuple[str, ...], frozenset[str]]] = {}
         self.by_mentee: dict[str, list[_Window]] = {}
         self.by_message: dict[str, list[_Window]] = {}
         self.late: list[_Window] = []
@@ -165,10 +171,10 @@ class ReplyWindow:
         kind = event.type
         if kind == "message":
             sender = event.sender
-            if sender in self.index.mentees:
+            if sender in self._mentees:
                 if event.channel in self.channels:
                     self._open(event)
-            elif sender in self.index.mentors:
+            elif sender in self._mentors:
                 self._answer_message(event)
         elif kind == "meeting":
             self._answer_meeting(event)
@@ -183,7 +189,7 @@ class ReplyWindow:
         mentee = event.sender
         period = self.months.periods[p].id
         deadline = event.ts + self.within
-        table = self.index.pupils_all if self.overlays else self.index.pupils
+        table = self._table
         opened: list[_Window] = []
         if self.by_mentor:
             seen: set[str] = set()
@@ -198,20 +204,33 @@ class ReplyWindow:
                 opened.append(_Window(event, mentee, units[0], (mentor,), frozenset((mentor,)),
                                       partners, deadline, period, owner=mentor))
         else:
-            addressed: dict[str, None] = {}  # the units written to, in order
-            for mentor in event.recipients:
-                for unit in table.get(mentor, _NO_PUPILS).get(mentee, ()):
-                    addressed[unit] = None
+            recipients = event.recipients
+            if len(recipients) == 1:  # the common case: the units of one mentor
+                addressed = table.get(recipients[0], _NO_PUPILS).get(mentee, ())
+            else:
+                written: dict[str, None] = {}  # the units written to, in order
+                for mentor in recipients:
+                    for unit in table.get(mentor, _NO_PUPILS).get(mentee, ()):
+                        written[unit] = None
+                addressed = tuple(written)
             if addressed:
                 # One window: an answer from a mentor of any unit written to answers it.
-                unit = next((u for u in addressed if u in self.regular), next(iter(addressed)))
-                mentors = tuple(dict.fromkeys(
-                    m for u in addressed for m in self.index.mentors_of_unit[u]))
-                opened.append(_Window(event, mentee, unit, mentors, frozenset(mentors),
+                group = self._groups.get(addressed)
+                if group is None:
+                    group = self._groups[addressed] = self._group(addressed)
+                unit, mentors, answerers = group
+                opened.append(_Window(event, mentee, unit, mentors, answerers,
                                       _NOBODY, deadline, period))
         if opened:
             self.by_mentee.setdefault(mentee, []).extend(opened)
             self.by_message[event.id] = opened
+
+    def _group(self, addressed: tuple[str, ...]) -> tuple[str, tuple[str, ...], frozenset[str]]:
+        """The window's unit (the first regular one written to), mentors and answerers."""
+        units = tuple(dict.fromkeys(addressed))
+        unit = next((u for u in units if u in self.regular), units[0])
+        mentors = tuple(dict.fromkeys(m for u in units for m in self.index.mentors_of_unit[u]))
+        return unit, mentors, frozenset(mentors)
 
     def _answers(self, window: _Window, mentor: str, ts: float) -> bool:
         if mentor in window.answerers:
@@ -236,9 +255,13 @@ class ReplyWindow:
 
     def _answer_meeting(self, event: Event) -> None:
         people = event.people
-        if not any(p in self.by_mentee for p in people):
+        by_mentee = self.by_mentee
+        for p in people:
+            if p in by_mentee:
+                break
+        else:
             return
-        mentors = [p for p in people if p in self.index.mentors]
+        mentors = [p for p in people if p in self._mentors]
         for mentee in people:
             waiting = self.by_mentee.get(mentee)
             if not waiting:
