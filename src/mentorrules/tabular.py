@@ -113,12 +113,14 @@ def file_format(path: str) -> str:
 
 @overload
 def read_rows(source: Source, *, required: tuple[str, ...], known: tuple[str, ...], what: str,
-              limits: ReadLimits = ..., fields: Literal[False] = ...) -> Iterator[Row]: ...
+              limits: ReadLimits = ..., fields: Literal[False] = ...,
+              keep: tuple[type, ...] = ...) -> Iterator[Row]: ...
 
 
 @overload
 def read_rows(source: Source, *, required: tuple[str, ...], known: tuple[str, ...], what: str,
-              limits: ReadLimits = ..., fields: Literal[True]) -> Iterator[FieldRow]: ...
+              limits: ReadLimits = ..., fields: Literal[True],
+              keep: tuple[type, ...] = ...) -> Iterator[FieldRow]: ...
 
 
 def read_rows(
@@ -129,6 +131,7 @@ def read_rows(
     what: str,
     limits: ReadLimits = DEFAULT_READ_LIMITS,
     fields: bool = False,
+    keep: tuple[type, ...] = (),
 ) -> Iterator[Any]:
     """Rows of ``source``; a missing required column is an :class:`InputError` up front.
 
@@ -164,7 +167,7 @@ def read_rows(
         raise InputError.single(
             f"a {what} is an iterable of rows, not a single {type(source).__name__}",
             "pass a path, an open file, or a list of dicts")
-    yield from _objects(source, limits)
+    yield from _objects(source, limits, keep)
 
 
 def _stream(handle: Any, name: str, required: tuple[str, ...], known: tuple[str, ...],
@@ -487,13 +490,16 @@ _JSON = json.JSONDecoder(parse_constant=_json_constant)
 _JSON_PAIRS = json.JSONDecoder(parse_constant=_json_constant, object_pairs_hook=_json_object)
 
 
-def _objects(source: Iterable[Any], limits: ReadLimits) -> Iterator[Row]:
+def _objects(source: Iterable[Any], limits: ReadLimits, keep: tuple[type, ...] = ()
+             ) -> Iterator[Row]:
+    """Python rows: mappings as they are; objects of a ``keep`` type (already-read rows, such
+    as events) unchanged; other model objects as their records."""
     for count, item in enumerate(source, start=1):
         if count > limits.max_rows:
             raise LimitExceededError.single(
                 f"more than {limits.max_rows:,} rows", "raise ReadLimits.max_rows")
-        if isinstance(item, Mapping):
-            yield None, item
+        if isinstance(item, Mapping) or (keep and isinstance(item, keep)):
+            yield None, item  # type: ignore[misc]  # a kept object is the reader's own row type
         elif hasattr(item, "model_dump"):
             yield None, item.model_dump()
         elif hasattr(item, "to_record"):

@@ -109,7 +109,7 @@ class EventLog:
         from_fields: Callable[[list[str], int | None], Event | None] | None = None
         columns: tuple[str, ...] = ()
         for row in read_rows(self.source, required=REQUIRED, known=COLUMNS, what="activity log",
-                             limits=self.limits, fields=True):
+                             limits=self.limits, fields=True, keep=(Event,)):
             if type(row) is tuple:
                 line, cells = row
                 self.read += 1
