@@ -287,3 +287,21 @@ def test_a_log_from_a_path_or_a_list_reads_again_and_recounts(tmp_path: Path) ->
         counts = log.counts
         assert list(log) == first
         assert log.counts == counts
+
+
+def test_an_end_written_as_a_day_means_the_end_of_that_day() -> None:
+    """ "Away 3 to 7 November" includes the 7th: the absence ends at 00:00 on the 8th."""
+    import mentorrules as mr
+
+    program = mr.load_program("umms")
+    row = {"id": "a-1", "type": "absence", "at": "2025-11-01T09:00", "start": "2025-11-03",
+           "end": "2025-11-07", "from": "m3-01", "to": "m4-01"}
+    csv_text = "id,type,at,start,end,from,to\na-1,absence,2025-11-01T09:00,2025-11-03,2025-11-07,m3-01,m4-01\n"
+    import io
+
+    for source in ([row], io.StringIO(csv_text)):
+        (event,) = mr.read_events(source, program, strict=True)
+        assert event.start is not None
+        assert event.end is not None
+        assert event.start.isoformat() == "2025-11-03T00:00:00-05:00"
+        assert event.end.isoformat() == "2025-11-08T00:00:00-05:00"

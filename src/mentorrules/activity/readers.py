@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from mentorrules._suggest import did_you_mean
@@ -163,11 +163,11 @@ def parse_event(record: Mapping[str, Any], tz: tzinfo, line: int | None = None) 
     try:
         at = resolve(record.get("at"), tz)
         start = _optional_time(record.get("start"), tz)
-        end = _optional_time(record.get("end"), tz)
+        end = _optional_time(whole_day_end(record.get("end")), tz)
     except TimeError as exc:
         raise EventRowError(ident, str(exc)) from None
-    if start and end and end < start:
-        raise EventRowError(ident, f"ends ({end.isoformat()}) before it starts "
+    if start and end and end <= start:
+        raise EventRowError(ident, f"ends ({end.isoformat()}) before or when it starts "
                             f"({start.isoformat()})")
     fmt = text(record.get("format")).lower()
     if fmt not in FORMATS:
@@ -283,10 +283,10 @@ class FastParser:
                 raw = row[i_start]
                 start = time(raw)[0] if raw else None
                 raw = row[i_end]
-                end = time(raw)[0] if raw else None
+                end = time(whole_day_end(raw))[0] if raw else None
             except TimeError:
                 return None
-            if start is not None and end is not None and end < start:
+            if start is not None and end is not None and end <= start:
                 return None
             return make(ident, kind, at, ts, people[row[i_from]], groups[row[i_to]],
                         channels[row[i_channel]], fmt, reply_to, topics[row[i_topic]], start, end,
@@ -320,10 +320,10 @@ class FastParser:
             raw = get("start")
             start = None if raw is None or raw == "" else time(raw)[0]
             raw = get("end")
-            end = None if raw is None or raw == "" else time(raw)[0]
+            end = None if raw is None or raw == "" else time(whole_day_end(raw))[0]
         except TimeError:
             return None
-        if start is not None and end is not None and end < start:
+        if start is not None and end is not None and end <= start:
             return None
         extra = {str(k): text(v) for k, v in record.items() if k not in COLUMNS and k != "extra"}
         return make_event(
@@ -335,6 +335,22 @@ class FastParser:
             self.topics[topic] if topic is not None else "",
             start, end, extra or None, line,
         )
+
+
+def whole_day_end(value: Any) -> Any:
+    """An ``end`` written as a day (``2025-11-07``) means the end of that day: the next 00:00.
+
+    People write "away until 7 November" meaning all of that day; the end of a span is
+    exclusive, so the day after is what they mean.
+    """
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+        except ValueError:
+            return value  # not a date after all: the time parser says what is wrong
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value + timedelta(days=1)
+    return value
 
 
 def _optional_time(value: Any, tz: tzinfo) -> datetime | None:
