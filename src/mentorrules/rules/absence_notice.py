@@ -5,9 +5,10 @@ An ``absence`` event is the notice of an absence::
     id,type,at,start,end,from,to
     a-1,absence,2025-11-01T09:00,2025-11-03T08:00,2025-11-08T00:00,p-a,p-b;s-01;s-02
 
-``at`` is when the notice went out, ``start``/``end`` the absence (write
-``end`` as the moment the mentor is back: ``2025-11-08T00:00`` covers all of
-7 November), ``from`` the absent mentor, ``to`` everyone told. Several
+``at`` is when the notice went out, ``start``/``end`` the absence (``end`` is
+the moment the mentor is back: ``2025-11-08T00:00``, or just the day
+``2025-11-07``, covers all of 7 November), ``from`` the absent mentor, ``to``
+everyone told. Several
 notices of the same absence (same ``from``, ``start`` and ``end``) add up:
 telling the partner in a second notice is fine if it is still in time.
 
