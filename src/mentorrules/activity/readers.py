@@ -9,7 +9,9 @@ needs ``start`` and ``end``; ...). Times follow :mod:`mentorrules.activity.times
 :func:`read_events` returns an :class:`EventLog`: an iterable that reads lazily
 (so a time-ordered file streams through the engine in constant memory) and
 counts as it goes: after a full pass ``log.counts`` says how many rows were
-read, accepted and rejected, and ``log.rejected`` says which and why. A log
+read, parsed and rejected, and ``log.rejected`` says which and why. (Rows that
+parse but name unknown people or repeat an id are rejected later, by the
+engine; a report's ``rows`` and ``rejected`` count both.) A log
 read from a path or a list can be iterated again; one read from a one-shot
 iterator or an open file cannot, and says so.
 
@@ -82,6 +84,7 @@ class EventLog:
 
     @property
     def counts(self) -> RowCounts:
+        """The reader's own accounting: rows read, parsed into events, and rejected."""
         return RowCounts(read=self.read, used=self.read - len(self.rejected),
                          rejected=len(self.rejected))
 
