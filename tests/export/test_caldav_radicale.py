@@ -12,7 +12,6 @@ the PUT).
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import socket
 import subprocess
@@ -27,10 +26,11 @@ from pathlib import Path
 import icalendar
 import pytest
 
+import mentorrules
 from mentorrules.export.ical import calendars_per_mentor
 from mentorrules.program.loader import load_program
 from mentorrules.program.models import Program
-from mentorrules.roster.models import Person, Roster
+from mentorrules.roster.models import Roster
 
 pytestmark = pytest.mark.slow
 
@@ -41,14 +41,8 @@ CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 
 
 def read_roster(path: Path, program: Program) -> Roster:
-    with path.open(newline="", encoding="utf-8") as handle:
-        people = [
-            Person(id=r["id"], name=r["name"], role=r["role"], level=r["level"],
-                   community=r["community"], track=r["track"],
-                   units=tuple(u for u in r["units"].split(";") if u))
-            for r in csv.DictReader(handle)
-        ]
-    return Roster.build(people, overlay_ids=program.overlay_ids, source=path.name)
+    """The fixture roster, read strictly by the library's own reader."""
+    return mentorrules.read_roster(path, program, strict=True)
 
 
 def free_port() -> int:

@@ -7,7 +7,6 @@ expanded by ``recurring-ical-events``; the expanded occurrences must equal what
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 import recurring_ical_events
 from ical.calendar_stream import IcsCalendarStream
 
+import mentorrules
 from mentorrules.export.ical import (
     HASH_PROPERTY,
     build_calendar,
@@ -40,14 +40,8 @@ PROGRAMS = {name: load_program(name) for name in ("umms", "medmentors")}
 
 
 def read_roster(path: Path, program: Program) -> Roster:
-    with path.open(newline="", encoding="utf-8") as handle:
-        people = [
-            Person(id=r["id"], name=r["name"], role=r["role"], level=r["level"],
-                   community=r["community"], track=r["track"],
-                   units=tuple(u for u in r["units"].split(";") if u))
-            for r in csv.DictReader(handle)
-        ]
-    return Roster.build(people, overlay_ids=program.overlay_ids, source=path.name)
+    """The fixture roster, read strictly by the library's own reader."""
+    return mentorrules.read_roster(path, program, strict=True)
 
 
 ROSTERS = {name: read_roster(DATA / f"{name}-roster.csv", p) for name, p in PROGRAMS.items()}
