@@ -37,7 +37,7 @@ import io
 import random
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -202,11 +202,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a sample differs from what it would be")
     args = parser.parse_args(argv)
+    files = {args.out / name / "roster.csv": roster_csv(make_roster(name, args.seed))
+             for name in PROGRAMS}
+    return write_or_check(files, check=args.check, script="scripts/make_samples.py")
+
+
+def write_or_check(files: Mapping[Path, str], *, check: bool, script: str) -> int:
+    """Write each file (or, with ``check``, write nothing and list those that differ).
+
+    Shared by both sample scripts; returns the exit status (1 when a file is stale).
+    """
     stale = []
-    for name in PROGRAMS:
-        path = args.out / name / "roster.csv"
-        text = roster_csv(make_roster(name, args.seed))
-        if args.check:
+    for path, text in files.items():
+        if check:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 stale.append(path)
             continue
@@ -214,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         path.write_text(text, encoding="utf-8", newline="")
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     for path in stale:
-        print(f"out of date: {path}; run python scripts/make_samples.py", file=sys.stderr)
+        print(f"out of date: {path}; run python {script}", file=sys.stderr)
     return 1 if stale else 0
 
 

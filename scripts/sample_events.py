@@ -668,18 +668,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a sample differs from what it would be")
     args = parser.parse_args(argv)
-    stale = []
-    for name in PROGRAMS:
-        for path, text in sample_files(name, args.out / name, args.seed).items():
-            if args.check:
-                if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                    stale.append(path)
-                continue
-            path.write_text(text, encoding="utf-8", newline="")
-            print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    for path in stale:
-        print(f"out of date: {path}; run python scripts/sample_events.py", file=sys.stderr)
-    return 1 if stale else 0
+    from make_samples import write_or_check  # scripts/ is sys.path[0] when run as a script
+
+    files = {path: text for name in PROGRAMS
+             for path, text in sample_files(name, args.out / name, args.seed).items()}
+    return write_or_check(files, check=args.check, script="scripts/sample_events.py")
 
 
 if __name__ == "__main__":
