@@ -1,0 +1,60 @@
+"""IdSet: an exact set of ids whose memory grows with runs of numbered ids, not ids."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mentorrules.idset import IdSet
+
+# Ids that collide in interesting ways: shared heads, leading zeros, numbers only,
+# digits other than ASCII, very long numbers, no number at all.
+_heads = st.sampled_from(["", "e", "msg-", "m0", "٣", "x9y"])
+_numbers = st.integers(min_value=0, max_value=40)
+_ids = st.one_of(
+    st.builds(lambda h, n, pad: f"{h}{n:0{pad}d}", _heads, _numbers, st.integers(1, 4)),
+    st.sampled_from(["e", "abc", "9" * 19, "1" + "0" * 25, "0", "00", "٣٣", ""]),
+    st.text(max_size=4),
+)
+
+
+@given(st.lists(_ids, max_size=200))
+def test_it_answers_exactly_as_a_set_does(ids: list[str]) -> None:
+    found, model = IdSet(), set()
+    for ident in ids:
+        assert found.add(ident) == (ident not in model)
+        model.add(ident)
+        assert ident in found
+    for probe in [*ids, "e1", "e01", "msg-7", "nothing", "12"]:
+        assert (probe in found) == (probe in model)
+    assert len(found) == len(model)
+
+
+def test_ids_counting_up_cost_one_run_whatever_their_number() -> None:
+    ids = IdSet()
+    for n in range(1, 100_001):
+        assert ids.add(f"e{n:07d}")
+    assert len(ids) == 100_000
+    assert ids.runs == 1
+    assert "e0000001" in ids and "e0100000" in ids
+    assert "e0100001" not in ids and "e1" not in ids and "e00000001" not in ids
+
+
+def test_gaps_and_late_ids_make_and_merge_runs() -> None:
+    ids = IdSet()
+    for n in (1, 2, 3, 7, 8, 5):
+        ids.add(str(n))
+    assert ids.runs == 3  # 1-3, 5, 7-8
+    assert not ids.add("2")
+    ids.add("4")
+    ids.add("6")
+    assert ids.runs == 1  # 1-8
+    assert [str(n) in ids for n in range(10)] == [False] + [True] * 8 + [False]
+
+
+def test_ids_without_a_number_are_kept_as_they_are() -> None:
+    ids = IdSet()
+    assert ids.add("3f2a9c0e-8d1b-4c51-9e0b-1a2b3c4d5e6f")
+    assert not ids.add("3f2a9c0e-8d1b-4c51-9e0b-1a2b3c4d5e6f")
+    assert ids.add("3f2a9c0e-8d1b-4c51-9e0b-1a2b3c4d5e6F")
+    assert 42 not in ids  # not text: never an id
