@@ -162,3 +162,91 @@ def test_the_engine_takes_events_one_at_a_time_too() -> None:
     assert not engine.feed(events[0])  # the same id again
     assert engine.findings() == run_check(PROGRAM, roster, events, as_of, metrics=False).findings
     assert engine.obligations() == run_status(PROGRAM, roster, events, as_of).obligations
+
+
+# --------------------------------------------------------------------------- hand-over
+
+
+class _Recorder:
+    """An evaluator that records what it is given: lists with feed_batch, or events."""
+
+    def __init__(self, wants: set[str], batches: bool) -> None:
+        self.wants = frozenset(wants)
+        self.lists: list[list[str]] = []
+        self.events: list[str] = []
+        if batches:
+            self.feed_batch = self._feed_batch
+
+    def _feed_batch(self, events: list[Event]) -> None:
+        self.lists.append([e.id for e in events])
+
+    def feed(self, event: Event) -> None:
+        self.events.append(event.id)
+
+    def findings(self) -> tuple[()]:
+        return ()
+
+    def obligations(self) -> tuple[()]:
+        return ()
+
+
+def _many(n: int) -> list[str]:
+    kinds = ["message,2025-10-{d:02d}T{h:02d}:{m:02d},,,s-01,p-a,text,,,",
+             "meeting,2025-10-{d:02d}T{h:02d}:{m:02d},,,p-a,s-01,in_person,,,"]
+    return [f"n{i:05d},{kinds[i % 7 == 0].format(d=1 + i // 1440, h=i // 60 % 24, m=i % 60)}"
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("batches", [True, False])
+def test_rules_get_exactly_the_accepted_events_they_want_in_time_order(batches: bool) -> None:
+    from mentorrules import engine as engine_module
+
+    rows = _many(engine_module.BATCH * 2 + 17)
+    rows.insert(5, "x-1,message,2025-10-01T00:05,,,ghost,s-01,text,,,")  # refused at intake
+    events = list(mr.read_events(csv_log("\n".join(rows)), PROGRAM))
+    engine = Engine(PROGRAM, mr.read_roster(ROSTER, PROGRAM), resolve_as_of(PROGRAM, AS_OF))
+    recorder = _Recorder({"meeting"}, batches)
+    engine.evaluators = [recorder]
+    engine._batches = engine._batch_dispatch()
+    engine.run(events)
+    meetings = [e.id for e in events if e.type == "meeting"]
+    if batches:
+        assert [i for chunk in recorder.lists for i in chunk] == meetings
+        assert len(recorder.lists) == 3  # 2 full batches and the rest
+        assert all(recorder.lists)
+        assert recorder.events == []
+    else:
+        assert recorder.events == meetings
+    assert [r.id for r in engine.rejected] == ["x-1"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was_found(enabled: bool) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    class Watcher(_Recorder):
+        def feed(self, event: Event) -> None:
+            seen.append(gc.isenabled())
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        engine = Engine(PROGRAM, mr.read_roster(ROSTER, PROGRAM), resolve_as_of(PROGRAM, AS_OF))
+        engine.evaluators = [Watcher({"message"}, batches=False)]
+        engine._batches = engine._batch_dispatch()
+        engine.run(list(mr.read_events(csv_log(LOG), PROGRAM)))
+        assert seen
+        assert not any(seen)  # paused while the events stream
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_log_of_numbered_ids_is_remembered_in_runs_not_one_by_one() -> None:
+    events = list(mr.read_events(csv_log("\n".join(_many(5000))), PROGRAM))
+    engine = Engine(PROGRAM, mr.read_roster(ROSTER, PROGRAM), resolve_as_of(PROGRAM, AS_OF))
+    engine.run(events)
+    assert engine.used == 5000
+    assert engine._seen_ids.runs == 1
