@@ -71,11 +71,14 @@ class _Runs:
 class IdSet:
     """An exact set of ids (text), compact for numbered ids. See the module docstring."""
 
-    __slots__ = ("_other", "_runs")
+    __slots__ = ("_ends", "_head", "_other", "_runs", "_width")
 
     def __init__(self) -> None:
         self._runs: dict[tuple[str, int], _Runs] = {}
         self._other: set[str] = set()
+        # The runs of the last id's head and width, for the next id, which in a log
+        # counting up has the same ones and extends the last run.
+        self._head, self._width, self._ends = "", 0, [-2]
 
     def add(self, ident: str) -> bool:
         """Add ``ident``; False when it was already there."""
@@ -87,11 +90,19 @@ class IdSet:
             self._other.add(ident)
             return True
         n = int(ident[len(head):])
+        if width == self._width and head == self._head:
+            ends = self._ends
+            if n == ends[-1] + 1:
+                ends[-1] = n
+                return True
         runs = self._runs.get((head, width))
         if runs is None:
-            self._runs[(head, width)] = _Runs(n)
-            return True
-        return runs.add(n)
+            runs = self._runs[(head, width)] = _Runs(n)
+            added = True
+        else:
+            added = runs.add(n)
+        self._head, self._width, self._ends = head, width, runs.ends
+        return added
 
     def __contains__(self, ident: object) -> bool:
         if not isinstance(ident, str):
