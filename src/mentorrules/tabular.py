@@ -114,13 +114,20 @@ def file_format(path: str) -> str:
 @overload
 def read_rows(source: Source, *, required: tuple[str, ...], known: tuple[str, ...], what: str,
               limits: ReadLimits = ..., fields: Literal[False] = ...,
-              keep: tuple[type, ...] = ...) -> Iterator[Row]: ...
+              keep: tuple[type, ...] = ..., batched: Literal[False] = ...) -> Iterator[Row]: ...
 
 
 @overload
 def read_rows(source: Source, *, required: tuple[str, ...], known: tuple[str, ...], what: str,
               limits: ReadLimits = ..., fields: Literal[True],
-              keep: tuple[type, ...] = ...) -> Iterator[FieldRow]: ...
+              keep: tuple[type, ...] = ..., batched: Literal[False] = ...
+              ) -> Iterator[FieldRow]: ...
+
+
+@overload
+def read_rows(source: Source, *, required: tuple[str, ...], known: tuple[str, ...], what: str,
+              limits: ReadLimits = ..., fields: bool = ..., keep: tuple[type, ...] = ...,
+              batched: Literal[True]) -> Iterator[Any]: ...
 
 
 def read_rows(
@@ -132,13 +139,31 @@ def read_rows(
     limits: ReadLimits = DEFAULT_READ_LIMITS,
     fields: bool = False,
     keep: tuple[type, ...] = (),
+    batched: bool = False,
 ) -> Iterator[Any]:
     """Rows of ``source``; a missing required column is an :class:`InputError` up front.
 
     With ``fields=True`` a CSV source yields one :class:`Header` and then each
     row as ``(line, list of fields)`` in header order, without building a dict
     per row (the activity log's hot path); other sources are unchanged.
+
+    With ``batched=True`` the rows of a CSV or JSON Lines source come in lists
+    (in order, each item what would have come alone; the :class:`Header` still
+    comes alone), which saves a generator resume per row for a caller that
+    handles lists; rows given as Python objects still come one by one.
     """
+    if batched:
+        yield from _read_rows(source, required, known, what, limits, fields, keep)
+        return
+    for item in _read_rows(source, required, known, what, limits, fields, keep):
+        if type(item) is list:
+            yield from item
+        else:
+            yield item
+
+
+def _read_rows(source: Source, required: tuple[str, ...], known: tuple[str, ...], what: str,
+               limits: ReadLimits, fields: bool, keep: tuple[type, ...]) -> Iterator[Any]:
     name = source_name(source)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
@@ -181,7 +206,7 @@ def _stream(handle: Any, name: str, required: tuple[str, ...], known: tuple[str,
         text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape",
                                 newline="")
         yield from _csv_rows(text, name, required, known, what, limits, check=True,
-                             as_fields=fields)
+                             capped=True, as_fields=fields)
 
 
 class _ByteStream(io.RawIOBase):
@@ -235,19 +260,19 @@ _ENDS = ("\n", "\r", b"\n", b"\r")
 
 
 class _Lines:
-    """The lines of a text or binary file, none longer than ``cap``; ``count`` counts them.
+    """The lines of a text or binary file, none longer than ``cap``; ``line_num`` counts them.
 
     A longer line is skipped to its end in ``cap``-sized pieces and raises
     :class:`_LineTooLong`, so a gigabyte on one line costs one buffer and one
     rejected row, not the memory of the process.
     """
 
-    __slots__ = ("cap", "count", "readline")
+    __slots__ = ("cap", "line_num", "readline")
 
     def __init__(self, handle: Any, cap: int) -> None:
         self.readline = handle.readline
         self.cap = cap
-        self.count = 0
+        self.line_num = 0
 
     def __iter__(self) -> _Lines:
         return self
@@ -256,7 +281,7 @@ class _Lines:
         line = self.readline(self.cap)
         if not line:
             raise StopIteration
-        self.count += 1
+        self.line_num += 1
         if len(line) >= self.cap and line[-1:] not in _ENDS:
             length = len(line)
             while True:
@@ -265,6 +290,69 @@ class _Lines:
                 if len(more) < self.cap or more[-1:] in _ENDS:
                     raise _LineTooLong(length)
         return line
+
+
+class _LongLineAhead(Exception):
+    """The guard of a file met ``limit`` bytes in a row without a line end."""
+
+
+class _Guard(io.RawIOBase):
+    """A file's bytes for reading it by whole lines, stopped before a line that may be too long.
+
+    Reads at most ``limit`` bytes at a time and raises :class:`_LongLineAhead`
+    rather than hand over ``limit`` bytes in a row without a CR or LF. So every
+    line read through it is shorter than ``limit`` bytes, hence characters (with
+    ``limit`` at most half the line cap, such a line is one :class:`_Lines` would
+    have given whole too), and a longer line is never held whole: reading stops
+    within its first ``limit`` bytes, and the caller reads the file again with
+    capped lines. The check is made on the bytes as they are read, so it holds
+    for a file that changes while it is read.
+    """
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        super().__init__()
+        self.raw = raw
+        self.limit = limit
+        self.run = 0  # bytes since the last line end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(min(len(buffer), self.limit))
+        if not data:
+            return 0
+        size = len(data)
+        room = self.limit - self.run  # a line end must come within this many bytes
+        if data.find(b"\n", 0, room) < 0 and data.find(b"\r", 0, room) < 0:
+            if size >= room:
+                raise _LongLineAhead
+            self.run += size
+        else:  # any run inside `data` is shorter than `data`, so than `limit`
+            last = data.rfind(b"\n")
+            last = max(last, data.rfind(b"\r", last + 1))
+            self.run = size - 1 - last
+        buffer[:size] = data
+        return size
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _guard_limit(limits: ReadLimits) -> int:
+    """The guard's limit for these limits: half the line cap (0: always read capped lines)."""
+    cap = line_cap(limits)
+    return cap // 2 if cap >= 64 else 0
+
+
+def _open_csv(path: Path, check: bool, guard: int) -> IO[str]:
+    """A CSV file as text: behind a :class:`_Guard` of limit ``guard`` unless it is 0."""
+    errors = "surrogateescape" if check else "strict"
+    if not guard:
+        return open(path, encoding="utf-8-sig", errors=errors, newline="", buffering=1 << 20)
+    buffered = io.BufferedReader(_Guard(io.FileIO(path, "r"), guard), 1 << 20)
+    return io.TextIOWrapper(buffered, encoding="utf-8-sig", errors=errors, newline="")
 
 
 def _check_header(header: list[str], name: str, required: tuple[str, ...],
@@ -296,22 +384,32 @@ def _check_header(header: list[str], name: str, required: tuple[str, ...],
 
 def _csv_file(path: Path, name: str, required: tuple[str, ...], known: tuple[str, ...],
               what: str, limits: ReadLimits, fields: bool = False) -> Iterator[Any]:
-    # Decode strictly for speed; fall back to per-row checks only when a bad byte exists.
-    try:
-        with open(path, encoding="utf-8-sig", newline="", buffering=1 << 20) as handle:
-            yield from _csv_rows(handle, name, required, known, what, limits, check=False,
-                                 as_fields=fields)
-    except _RestartNeeded as restart:
-        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-            yield from _csv_rows(handle, name, required, known, what, limits, check=True,
-                                 skip=restart.rows_done, as_fields=fields,
-                                 header_sent=restart.header_sent)
+    # The fast way first: strict decoding, whole lines behind a guard. A byte that is not
+    # UTF-8 restarts it with a check of each row for such bytes; a line the guard stops
+    # restarts it with capped lines. A restart skips the rows already given, so each of
+    # the at most three passes gives the rows the careful way would give, in order.
+    check, guard = False, _guard_limit(limits)
+    done, header_sent = 0, False
+    while True:
+        try:
+            with _open_csv(path, check, guard) as handle:
+                yield from _csv_rows(handle, name, required, known, what, limits, check=check,
+                                     capped=not guard, skip=done, as_fields=fields,
+                                     header_sent=header_sent)
+            return
+        except _RestartNeeded as restart:
+            done, header_sent = restart.rows_done, restart.header_sent
+            if restart.long_line:
+                guard = 0
+            else:
+                check = True
 
 
 class _RestartNeeded(Exception):
-    def __init__(self, rows_done: int, header_sent: bool) -> None:
+    def __init__(self, rows_done: int, header_sent: bool, *, long_line: bool = False) -> None:
         self.rows_done = rows_done
-        self.header_sent = header_sent  # False when the bad byte came before the header was out
+        self.header_sent = header_sent  # False when the restart came before the header was out
+        self.long_line = long_line  # the guard stopped a line (else: a byte is not UTF-8)
 
 
 def _has_surrogates(fields: list[str]) -> bool:
@@ -323,15 +421,26 @@ def _has_surrogates(fields: list[str]) -> bool:
     return False
 
 
+_BATCH = 500  # rows per list given by _csv_rows and _jsonl_lines
+
+
 def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tuple[str, ...],
-              what: str, limits: ReadLimits, *, check: bool, skip: int = 0,
+              what: str, limits: ReadLimits, *, check: bool, capped: bool = True, skip: int = 0,
               as_fields: bool = False, header_sent: bool = False) -> Iterator[Any]:
+    """A :class:`Header` (``as_fields``, unless ``header_sent``), then lists of rows.
+
+    ``capped``: read the lines through :class:`_Lines`; without it ``handle``
+    must give no line of the cap or longer (a file behind a :class:`_Guard`).
+    ``skip``: leave out the first ``skip`` rows (already given before a restart).
+    """
     csv.field_size_limit(limits.max_field_bytes)
     # Lines are capped (a huge one is never held whole); strict quoting, so that a quote
     # left open is an error at the end of the file rather than a field that swallows it.
-    lines = _Lines(handle, line_cap(limits))
+    lines: Any = _Lines(handle, line_cap(limits)) if capped else handle
     reader = csv.reader(lines, strict=True)
+    counter: Any = lines if capped else reader  # its line_num: the lines taken so far
     done = 0
+    batch: list[Any] = []
     try:
         try:
             header = next(reader)
@@ -342,7 +451,7 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
                                     file=name) from None
         except (csv.Error, _LineTooLong) as exc:
             raise InputError.single("cannot read the header: "
-                                    f"{_csv_problem(exc, limits, 1, lines.count)}",
+                                    f"{_csv_problem(exc, limits, 1, counter.line_num)}",
                                     "fix the header row", file=name, line=1) from None
         if check and _has_surrogates(header):
             raise InputError.single("the header is not UTF-8", "save the file as UTF-8",
@@ -352,54 +461,70 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
         if as_fields and not header_sent:
             yield Header(tuple(columns))
             header_sent = True
-        last_line = lines.count
+        last_line = counter.line_num
         max_rows = limits.max_rows
         # The common row (right width, not blank, nothing to skip or check) takes the
         # first branch; everything else the careful path below it.
         fast = width > 1 and not check
+        add = batch.append
         while True:
             try:
-                fields = next(reader)
-            except StopIteration:
+                for fields in reader:
+                    line = last_line + 1
+                    last_line = counter.line_num
+                    if fast and len(fields) == width and skip <= done < max_rows:
+                        done += 1
+                        add((line, fields) if as_fields
+                            else (line, dict(zip(columns, fields, strict=True))))
+                        if len(batch) >= _BATCH:
+                            yield batch
+                            batch = []
+                            add = batch.append
+                        continue
+                    if not fields or (len(fields) == 1 and not fields[0].strip()):
+                        continue  # a blank line is not a row
+                    done += 1
+                    if done <= skip:
+                        continue
+                    if done > max_rows:
+                        if batch:
+                            yield batch
+                            batch = []
+                            add = batch.append
+                        raise LimitExceededError.single(
+                            f"more than {limits.max_rows:,} rows", "split the file or raise "
+                            "ReadLimits.max_rows", file=name, line=line)
+                    if check and _has_surrogates(fields):
+                        add(BadRow(line, "the row holds bytes that are not UTF-8 (Latin-1?); "
+                                   "save the file as UTF-8"))
+                        continue
+                    if len(fields) != width:
+                        span = (f" (the row runs from line {line} to line {last_line}: a quote "
+                                "left open?)" if last_line > line else "")
+                        add(BadRow(line, f"the row has {len(fields)} fields but the header has "
+                                   f"{width}{span}"))
+                        continue
+                    add((line, fields if as_fields else dict(zip(columns, fields, strict=True))))
                 break
             except (csv.Error, _LineTooLong) as exc:
                 line = last_line + 1
-                last_line = lines.count
+                last_line = counter.line_num
                 done += 1
                 if done > skip:
-                    yield BadRow(line, f"cannot split the row into fields: "
-                                 f"{_csv_problem(exc, limits, line, last_line)}")
-                continue
-            line = last_line + 1
-            last_line = lines.count
-            if fast and len(fields) == width and skip <= done < max_rows:
-                done += 1
-                yield line, (fields if as_fields else dict(zip(columns, fields, strict=True)))
-                continue
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # a blank line is not a row
-            done += 1
-            if done <= skip:
-                continue
-            if done > max_rows:
-                raise LimitExceededError.single(
-                    f"more than {limits.max_rows:,} rows", "split the file or raise "
-                    "ReadLimits.max_rows", file=name, line=line)
-            if check and _has_surrogates(fields):
-                yield BadRow(line, "the row holds bytes that are not UTF-8 (Latin-1?); "
-                             "save the file as UTF-8")
-                continue
-            if len(fields) != width:
-                span = (f" (the row runs from line {line} to line {last_line}: a quote left "
-                        "open?)" if last_line > line else "")
-                yield BadRow(line, f"the row has {len(fields)} fields but the header has "
-                             f"{width}{span}")
-                continue
-            yield line, (fields if as_fields else dict(zip(columns, fields, strict=True)))
+                    add(BadRow(line, f"cannot split the row into fields: "
+                               f"{_csv_problem(exc, limits, line, last_line)}"))
+        if batch:
+            yield batch
     except UnicodeDecodeError:
         if check:
             raise
+        if batch:  # the rows read before it are good: give them, and skip them after
+            yield batch
         raise _RestartNeeded(done, header_sent) from None
+    except _LongLineAhead:
+        if batch:
+            yield batch
+        raise _RestartNeeded(done, header_sent, long_line=True) from None
 
 
 def _csv_problem(exc: Exception, limits: ReadLimits, line: int = 1, last: int = 1) -> str:
@@ -421,15 +546,18 @@ def _csv_problem(exc: Exception, limits: ReadLimits, line: int = 1, last: int = 
     return f"{text}{span}"
 
 
-def _jsonl_file(path: Path, name: str, limits: ReadLimits) -> Iterator[Row]:
+def _jsonl_file(path: Path, name: str, limits: ReadLimits) -> Iterator[list[Row]]:
     with open(path, "rb") as handle:
         yield from _jsonl_lines(handle, name, limits)
 
 
-def _jsonl_lines(handle: IO[bytes], name: str, limits: ReadLimits) -> Iterator[Row]:
+def _jsonl_lines(handle: IO[bytes], name: str, limits: ReadLimits) -> Iterator[list[Row]]:
+    """The rows of a JSON Lines file, in lists (as :func:`_csv_rows` gives them)."""
     count = 0
     cap = line_cap(limits)
     lines = iter(functools.partial(handle.readline, cap), b"")
+    batch: list[Row] = []
+    add = batch.append
     for number, raw in enumerate(lines, start=1):
         too_long = 0
         if len(raw) >= cap and raw[-1:] != b"\n":  # skip the rest of it, never held whole
@@ -445,12 +573,18 @@ def _jsonl_lines(handle: IO[bytes], name: str, limits: ReadLimits) -> Iterator[R
             continue
         count += 1
         if count > limits.max_rows:
+            if batch:
+                yield batch
             raise LimitExceededError.single(
                 f"more than {limits.max_rows:,} rows", "split the file or raise "
                 "ReadLimits.max_rows", file=name, line=number)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+            add = batch.append
         if too_long:
-            yield BadRow(number, f"the line is {too_long:,} bytes long, over the limit of "
-                         f"{cap:,} (16 x ReadLimits.max_field_bytes)")
+            add(BadRow(number, f"the line is {too_long:,} bytes long, over the limit of "
+                       f"{cap:,} (16 x ReadLimits.max_field_bytes)"))
             continue
         try:
             record = _JSON.decode(raw.decode("utf-8"))
@@ -459,15 +593,17 @@ def _jsonl_lines(handle: IO[bytes], name: str, limits: ReadLimits) -> Iterator[R
                 # given twice, which the plain parse would have hidden (last one wins).
                 _JSON_PAIRS.decode(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            yield BadRow(number, "the line holds bytes that are not UTF-8; save it as UTF-8")
+            add(BadRow(number, "the line holds bytes that are not UTF-8; save it as UTF-8"))
             continue
         except (ValueError, RecursionError) as exc:  # ValueError: numbers of 4300+ digits too
-            yield BadRow(number, f"not a JSON object: {shorten(str(exc), 200)}")
+            add(BadRow(number, f"not a JSON object: {shorten(str(exc), 200)}"))
             continue
         if not isinstance(record, dict):
-            yield BadRow(number, f"a line must be a JSON object, not {type(record).__name__}")
+            add(BadRow(number, f"a line must be a JSON object, not {type(record).__name__}"))
             continue
-        yield number, record
+        add((number, record))
+    if batch:
+        yield batch
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
