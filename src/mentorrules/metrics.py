@@ -41,12 +41,13 @@ list of delays), so they grow with how many delays differ, not with the log.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from mentorrules.activity.models import Event
 from mentorrules.report import Finding
-from mentorrules.rules._activity import roster_index
+from mentorrules.rules._activity import roster_index, upto
 from mentorrules.rules.base import Context
 
 _BREACHING = frozenset({"error", "warning"})
@@ -65,6 +66,8 @@ class MetricsCollector:
         self._month_ids = tuple(p.id for p in self._months.periods)
         index = roster_index(context)  # shared with the rules of the run; read only
         self._role: dict[str, str] = index.role_of
+        self._is_mentor = index.mentors
+        self._is_mentee = index.mentees
         self._mentees = tuple(p.id for p in roster.with_role("mentee"))
         self._mentors = tuple(p.id for p in roster.with_role("mentor"))
         # mentor -> the mentees of every unit they mentor (regular and overlay): a
@@ -73,12 +76,13 @@ class MetricsCollector:
         self._meetings: dict[str, list[int]] = {}  # month -> [group, individual]
         self._month = ""  # the month being counted
         self._lo, self._hi = 0.0, 0.0  # its start and end timestamps
-        self._contacts: dict[str, int] = {}  # mentee -> contacts in self._month
+        self._contacts: list[str] = []  # the mentee of each contact in self._month
         self._contact_months: dict[str, tuple[int, int]] = {}  # month -> (contacts, reached)
         self._waiting: dict[str, list[tuple[str, str, float]]] = {}  # mentee -> messages
         self._waiting_ids: dict[str, str] = {}  # message id -> mentee
         # channel -> seconds to answer -> how many answers took that long
-        self._replies: dict[str, dict[float, int]] = {}
+        self._replies: defaultdict[str, defaultdict[float, int]] = defaultdict(
+            lambda: defaultdict(int))
 
     # ------------------------------------------------------------------ intake
 
@@ -93,35 +97,63 @@ class MetricsCollector:
         return moment.strftime("%Y-%m")
 
     def feed(self, event: Event) -> None:
-        ts = event.ts
-        if ts > self._as_of_ts:
-            return
-        if not self._lo <= ts < self._hi:
-            month = self._month_of(ts)
-            if month != self._month:
-                self._close_month()
-                self._month = month
-        if event.type == "meeting":
-            self._meeting(event, ts)
-            return
-        # a message
-        sender = event.sender
-        role = self._role.get(sender)
-        if role == "mentor":
-            if event.reply_to:
-                self._answer_one(event.reply_to, ts)
-            mine = self._pupils.get(sender)
-            if mine is not None:
+        self.feed_batch((event,))
+
+    def feed_batch(self, events: Sequence[Event]) -> None:
+        if events and events[-1].ts > self._as_of_ts:  # events after as_of are not counted
+            events = upto(events, self._as_of_ts)
+        is_mentor, is_mentee = self._is_mentor, self._is_mentee
+        pupils = self._pupils
+        waiting = self._waiting
+        waiting_ids = self._waiting_ids
+        replies = self._replies
+        contacts = self._contacts  # replaced when a month closes: taken again then
+        lo, hi = self._lo, self._hi  # the month being counted
+        for event in events:
+            ts = event.ts
+            if not lo <= ts < hi:
+                month = self._month_of(ts)
+                lo, hi = self._lo, self._hi
+                if month != self._month:
+                    self._close_month()
+                    self._month = month
+                    contacts = self._contacts
+            if event.type == "meeting":
+                self._meeting(event, ts)
+                continue
+            # a message
+            sender = event.sender
+            if sender in is_mentor:
+                reply_to = event.reply_to
+                if reply_to:
+                    mentee = waiting_ids.pop(reply_to, None)
+                    if mentee is not None:  # it answers a message still waiting
+                        queue = waiting[mentee]
+                        for i, (ident, channel, sent) in enumerate(queue):
+                            if ident == reply_to:
+                                del queue[i]
+                                replies[channel][ts - sent] += 1
+                                break
+                        if not queue:
+                            del waiting[mentee]
+                mine = pupils.get(sender)
+                if mine is not None:
+                    for person in event.recipients:
+                        if person in mine:  # a contact (_contact inlined)
+                            contacts.append(person)
+                            if person in waiting:
+                                self._answered(person, ts)
+            elif sender in is_mentee:
                 for person in event.recipients:
-                    if person in mine:
-                        self._contact(person, ts)
-        elif role == "mentee":
-            roles = self._role
-            for r in event.recipients:
-                if roles.get(r) == "mentor":
-                    self._waiting.setdefault(sender, []).append((event.id, event.channel, ts))
-                    self._waiting_ids[event.id] = sender
-                    break
+                    if person in is_mentor:  # a question for a mentor: it waits for an answer
+                        entry = (event.id, event.channel, ts)
+                        asked = waiting.get(sender)
+                        if asked is None:
+                            waiting[sender] = [entry]
+                        else:
+                            asked.append(entry)
+                        waiting_ids[event.id] = sender
+                        break
 
     def _meeting(self, event: Event, ts: float) -> None:
         month = self._month
@@ -145,39 +177,24 @@ class MetricsCollector:
                     break
 
     def _contact(self, mentee: str, ts: float) -> None:
-        contacts = self._contacts
-        contacts[mentee] = contacts.get(mentee, 0) + 1
+        self._contacts.append(mentee)
         if mentee in self._waiting:
-            for ident, channel, sent in self._waiting.pop(mentee):
-                del self._waiting_ids[ident]
-                self._replied(channel, ts - sent)
+            self._answered(mentee, ts)
 
-    def _replied(self, channel: str, seconds: float) -> None:
-        delays = self._replies.get(channel)
-        if delays is None:
-            delays = self._replies[channel] = {}
-        delays[seconds] = delays.get(seconds, 0) + 1
-
-    def _answer_one(self, ident: str, ts: float) -> None:
-        mentee = self._waiting_ids.pop(ident, None)
-        if mentee is None:
-            return
-        waiting = self._waiting[mentee]
-        for i, (other, channel, sent) in enumerate(waiting):
-            if other == ident:
-                del waiting[i]
-                self._replied(channel, ts - sent)
-                break
-        if not waiting:
-            del self._waiting[mentee]
+    def _answered(self, mentee: str, ts: float) -> None:
+        """A contact with ``mentee`` at ``ts`` answers every message they are waiting on."""
+        replies = self._replies
+        for ident, channel, sent in self._waiting.pop(mentee):
+            del self._waiting_ids[ident]
+            replies[channel][ts - sent] += 1
 
     def _close_month(self) -> None:
         if not self._month:
             return
         total, reached = self._contact_months.get(self._month, (0, 0))
-        self._contact_months[self._month] = (total + sum(self._contacts.values()),
-                                             reached + len(self._contacts))
-        self._contacts = {}
+        self._contact_months[self._month] = (total + len(self._contacts),
+                                             reached + len(set(self._contacts)))
+        self._contacts = []
 
     # ------------------------------------------------------------------ result
 

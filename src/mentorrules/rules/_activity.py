@@ -1,7 +1,7 @@
 """Shared pieces of the activity rule kinds.
 
-Everything here is built once when a rule is bound, so that ``feed()`` - the hot
-path, called once per event - does dictionary and set look-ups only:
+Everything here is built once when a rule is bound, so that feeding events - the
+hot path, once per event - does dictionary and set look-ups only:
 
 - :class:`RosterIndex`: who is a mentor or a mentee, which units a mentor and a
   mentee share, each unit's mentors and mentees in roster order; one per run
@@ -16,12 +16,19 @@ path, called once per event - does dictionary and set look-ups only:
 
 Events later than ``as_of`` are ignored by every activity kind: a check "as of"
 a moment sees the log as it stood then.
+
+The activity evaluators take events in lists (``feed_batch``, see
+:mod:`mentorrules.rules.base`): each has one loop over the list with its
+look-ups hoisted into locals, and ``feed(event)`` is ``feed_batch((event,))``,
+so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any, cast
 
 from mentorrules.activity.models import Event
@@ -117,6 +124,20 @@ def roster_index(context: Context) -> RosterIndex:
     return cast(RosterIndex, index)
 
 
+def upto(events: Sequence[Event], until: float) -> Sequence[Event]:
+    """The first of time-ordered ``events``: those at or before ``until``.
+
+    Every activity evaluator ignores events after ``as_of``; with a list in time
+    order that is one cut, not a test per event. Callers test the last event
+    first (``if events and events[-1].ts > until``), which costs less than a call
+    when, as mostly, every event is kept.
+    """
+    return events[:bisect_right(events, until, key=_TS)]
+
+
+_TS = attrgetter("ts")
+
+
 def contacts(index: RosterIndex, event: Event, *, overlays: bool = False) -> set[Contact]:
     """The contacts ``event`` makes, as ``(unit, mentee, mentor)``.
 
@@ -154,6 +175,35 @@ def contacts(index: RosterIndex, event: Event, *, overlays: bool = False) -> set
     return found
 
 
+def credit_table(index: RosterIndex, *, by_mentor: bool) -> dict[str, dict[str, tuple[Key, ...]]]:
+    """``mentor -> mentee -> subjects``: the cadence subjects a contact between the two meets.
+
+    A subject is ``(mentee, unit, mentor)`` for each regular unit in which the
+    mentor mentors the mentee; ``mentor`` is ``""`` unless ``by_mentor``. Only
+    mentors of a regular unit are keys, and only their mentees are in their table.
+    """
+    return {
+        mentor: {mentee: tuple((mentee, unit, mentor if by_mentor else "") for unit in units)
+                 for mentee, units in mine.items()}
+        for mentor, mine in index.pupils.items()
+    }
+
+
+def meeting_credits(table: dict[str, dict[str, tuple[Key, ...]]], event: Event) -> set[Key]:
+    """The subjects of ``table`` (:func:`credit_table`) a meeting meets: every mentee present
+    with every mentor of theirs present (what :func:`contacts` finds, as subjects)."""
+    found: set[Key] = set()
+    people = event.people
+    for mentor in people:
+        mine = table.get(mentor)
+        if mine is not None:
+            for person in people:
+                keys = mine.get(person)
+                if keys is not None:
+                    found.update(keys)
+    return found
+
+
 def mentees_present(index: RosterIndex, event: Event) -> int:
     """How many distinct mentees attended ``event``."""
     return len({p for p in event.people if p in index.mentees})
@@ -179,9 +229,15 @@ class PeriodPlan:
     ``ended`` lists the evaluated periods over by ``as_of`` (only these can be
     breached); ``current`` is the evaluated period holding ``as_of``, else the
     next one, else None.
+
+    :meth:`find` remembers its last answer ``_p`` with the span ``_lo``..``_hi``
+    (end excluded) over which it holds: a period, or the gap between two. A
+    feed loop keeps the three in locals and calls ``find`` only for a moment
+    outside the span (``if not lo <= ts < hi``).
     """
 
-    __slots__ = ("_hi", "_lo", "_p", "current", "ended", "evaluated", "period_index", "periods")
+    __slots__ = ("_hi", "_lo", "_p", "_starts", "current", "ended", "evaluated", "period_index",
+                 "periods")
 
     def __init__(self, context: Context, per: Any, terms: Sequence[str] = ()) -> None:
         self.period_index: PeriodIndex = context.periods(per)
@@ -202,6 +258,7 @@ class PeriodPlan:
             (i for i, p in enumerate(self.periods) if self.evaluated[i] and p.end_ts > as_of),
             None,
         )
+        self._starts = [p.start_ts for p in self.periods]
         # The last answer of find(): events come in time order, so most fall in it again.
         self._lo, self._hi, self._p = 0.0, 0.0, -1
 
@@ -215,6 +272,12 @@ class PeriodPlan:
             self._lo, self._hi = period.start_ts, period.end_ts
             self._p = i if self.evaluated[i] else -1
             return self._p
+        # No period holds ts: nor any moment up to the next period's start, from the
+        # end of the one before (the same bisect as PeriodIndex.index).
+        k = bisect_right(self._starts, ts)
+        self._lo = self.periods[k - 1].end_ts if k else float("-inf")
+        self._hi = self.periods[k].start_ts if k < len(self.periods) else float("inf")
+        self._p = -1
         return -1
 
 
@@ -350,6 +413,7 @@ class CadenceEvaluator:
             self.wants = self.wants | {"absence"}
         self.keys: tuple[Key, ...] = tuple(self.subjects())
         self._keys_of: dict[str, tuple[Key, ...]] | None = None  # mentor -> keys, on demand
+        self._direct = self.message_credits()
         self.counts: dict[Key, list[int]] = {}
         self.evidence: dict[tuple[Key, int], list[str]] = {}
         self._slots = len(self.plan.periods)
@@ -364,6 +428,18 @@ class CadenceEvaluator:
         """The subjects ``event`` counts for (already inside an evaluated period)."""
         raise NotImplementedError
 
+    def message_credits(self) -> dict[str, dict[str, tuple[Key, ...]]] | None:
+        """``sender -> recipient -> subjects``: what a message to one recipient counts for.
+
+        A kind whose messages count by sender and recipient alone returns the
+        table (built once, at bind time), and a message is then credited
+        without calling :meth:`credits`: a sender missing from the table credits
+        nothing, a message to one recipient credits the subjects listed for them
+        and a message to several the union of theirs, as :meth:`credits` would.
+        None (the default): :meth:`credits` judges every event.
+        """
+        return None
+
     def shortfall(self, key: Key, period: Period, count: int) -> str:
         """The message of a finding: why ``key`` fell short in ``period``."""
         raise NotImplementedError
@@ -375,46 +451,69 @@ class CadenceEvaluator:
     # -- the hot path
 
     def feed(self, event: Event) -> None:
-        ts = event.ts
-        if ts > self.until:
-            return
-        if event.type == "absence":
-            if self.book is not None:
-                self.book.add(event, forget_before=ts)
-            return
-        p = self.plan.find(ts)
-        if p < 0:
-            return
-        if self.channels is not None and event.channel not in self.channels:
-            return
-        if self.topics is not None and event.topic not in self.topics:
-            return
-        keys = self.credits(event)
-        if not keys:
-            return
-        if self.book is not None:
-            keys |= self._covered(keys, ts)
+        self.feed_batch((event,))
+
+    def feed_batch(self, events: Sequence[Event]) -> None:
+        if events and events[-1].ts > self.until:  # events after as_of are ignored
+            events = upto(events, self.until)
+        book = self.book
+        direct = self._direct
+        channels, topics = self.channels, self.topics
+        plan = self.plan
+        lo, hi, p = plan._lo, plan._hi, plan._p  # find()'s last answer and where it holds
         need = self.need
         counts = self.counts
         evidence = self.evidence
-        keep = p == self._current  # an ended period shows evidence only while unmet
-        for key in keys:
-            row = counts.get(key)
-            if row is None:
-                row = counts[key] = [0] * self._slots
-            n = row[p] + 1
-            row[p] = n
-            if n <= need:
-                if keep or n < need:
-                    ids = evidence.get((key, p))
-                    if ids is None:
-                        evidence[(key, p)] = [event.id]
-                    else:
-                        ids.append(event.id)
-                elif n > 1:
-                    del evidence[(key, p)]
+        keys: Iterable[Key] | None
+        for event in events:
+            if book is not None and event.type == "absence":
+                book.add(event, forget_before=event.ts)
+                continue
+            if channels is not None and event.channel not in channels:
+                continue
+            if topics is not None and event.topic not in topics:
+                continue
+            keys = None
+            if direct is not None and event.type == "message":  # message_credits(), inlined
+                mine = direct.get(event.sender)
+                if mine is None:  # a sender whose messages count for no one (a mentee)
+                    continue
+                recipients = event.recipients
+                if len(recipients) == 1:
+                    keys = mine.get(recipients[0])
+                    if keys is None:
+                        continue
+                else:  # a set: a recipient named twice counts once
+                    keys = {key for person in recipients for key in mine.get(person, ())}
+            ts = event.ts
+            if not lo <= ts < hi:  # PeriodPlan.find, its cache check inlined
+                plan.find(ts)
+                lo, hi, p = plan._lo, plan._hi, plan._p
+            if p < 0:
+                continue
+            if keys is None:
+                keys = self.credits(event)
+            if book is not None and keys:
+                extra = self._covered(keys, ts)
+                if extra:
+                    keys = extra.union(keys)
+            for key in keys:
+                row = counts.get(key)
+                if row is None:
+                    row = counts[key] = [0] * self._slots
+                n = row[p] + 1
+                row[p] = n
+                if n <= need:  # evidence: an ended period shows it only while unmet
+                    if n < need or p == self._current:
+                        ids = evidence.get((key, p))
+                        if ids is None:
+                            evidence[(key, p)] = [event.id]
+                        else:
+                            ids.append(event.id)
+                    elif n > 1:
+                        del evidence[(key, p)]
 
-    def _covered(self, keys: set[Key], ts: float) -> set[Key]:
+    def _covered(self, keys: Iterable[Key], ts: float) -> set[Key]:
         """Keys of mentors on a notified absence whose partner made one of ``keys``."""
         assert self.book is not None
         extra: set[Key] = set()

@@ -22,7 +22,7 @@ from mentorrules.periods import local_midnight
 from mentorrules.program.models import Program, RuleSpec, Selector
 from mentorrules.report import Finding, Obligation
 from mentorrules.roster.models import Roster
-from mentorrules.rules._activity import elapsed, when
+from mentorrules.rules._activity import elapsed, upto, when
 from mentorrules.rules.base import Context, why
 
 
@@ -125,22 +125,28 @@ class DatedDutyEvaluator:
         self._unknown: dict[tuple[str, str], list[str]] = {}
 
     def feed(self, event: Event) -> None:
-        ts = event.ts
-        if ts > self._as_of_ts:
-            return
-        record = self._records.get((event.topic, event.sender))
-        if record is None:
-            if event.topic not in self._known:
-                self._unknown.setdefault((event.topic, event.sender), []).append(event.id)
-            return
-        if record.done:
-            return
-        if ts < self._opens_ts[event.topic]:
-            if not record.early:
-                record.early = event.id
-            return
-        record.done = event.id
-        record.done_ts = ts
+        self.feed_batch((event,))
+
+    def feed_batch(self, events: Sequence[Event]) -> None:
+        records = self._records
+        opens_ts = self._opens_ts
+        if events and events[-1].ts > self._as_of_ts:  # events after as_of are ignored
+            events = upto(events, self._as_of_ts)
+        for event in events:
+            ts = event.ts
+            record = records.get((event.topic, event.sender))
+            if record is None:
+                if event.topic not in self._known:
+                    self._unknown.setdefault((event.topic, event.sender), []).append(event.id)
+                continue
+            if record.done:
+                continue
+            if ts < opens_ts[event.topic]:
+                if not record.early:
+                    record.early = event.id
+                continue
+            record.done = event.id
+            record.done_ts = ts
 
     # ------------------------------------------------------------------ results
 

@@ -58,7 +58,7 @@ Mentor in their Pair and are encouraged to notify their mentees as well")::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -68,7 +68,14 @@ from mentorrules.activity.models import Event
 from mentorrules.durations import Duration
 from mentorrules.program.models import RuleOptions, RuleSpec
 from mentorrules.report import Finding, Obligation
-from mentorrules.rules._activity import PeriodPlan, elapsed, listing, roster_index, when
+from mentorrules.rules._activity import (
+    PeriodPlan,
+    elapsed,
+    listing,
+    roster_index,
+    upto,
+    when,
+)
 from mentorrules.rules.base import Context, Evaluator, Kind, why
 
 
@@ -110,21 +117,32 @@ class AbsenceNotice:
         self.absences: dict[tuple[str, float, float], _Absence] = {}
 
     def feed(self, event: Event) -> None:
-        if event.ts > self.until or event.start is None or event.end is None:
-            return
-        mentor = event.sender
-        if mentor not in self.index.regular_units_of_mentor:
-            return
-        start_ts, end_ts = event.start.timestamp(), event.end.timestamp()
-        key = (mentor, start_ts, end_ts)
-        absence = self.absences.get(key)
-        if absence is None:
-            if not any(m.start_ts < end_ts and start_ts < m.end_ts for m in self.months):
-                return
-            absence = self.absences[key] = _Absence(mentor, event.start, event.end)
-        absence.notices.append(event.id)
-        for person in event.recipients:
-            absence.told.setdefault(person, event.ts)
+        self.feed_batch((event,))
+
+    def feed_batch(self, events: Sequence[Event]) -> None:
+        units_of_mentor = self.index.regular_units_of_mentor
+        absences = self.absences
+        months = self.months
+        if events and events[-1].ts > self.until:  # events after as_of are ignored
+            events = upto(events, self.until)
+        for event in events:
+            start, end = event.start, event.end
+            if start is None or end is None:
+                continue
+            mentor = event.sender
+            if mentor not in units_of_mentor:
+                continue
+            start_ts, end_ts = start.timestamp(), end.timestamp()
+            key = (mentor, start_ts, end_ts)
+            absence = absences.get(key)
+            if absence is None:
+                if not any(m.start_ts < end_ts and start_ts < m.end_ts for m in months):
+                    continue
+                absence = absences[key] = _Absence(mentor, start, end)
+            absence.notices.append(event.id)
+            told = absence.told
+            for person in event.recipients:
+                told.setdefault(person, event.ts)
 
     # ------------------------------------------------------------------ results
 

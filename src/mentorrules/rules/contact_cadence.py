@@ -68,8 +68,9 @@ from mentorrules.rules._activity import (
     CadenceEvaluator,
     Key,
     channels_phrase,
-    contacts,
+    credit_table,
     listing,
+    meeting_credits,
     per_phrase,
 )
 from mentorrules.rules.base import Context, Evaluator, Kind, why
@@ -94,17 +95,18 @@ class ContactCadence(CadenceEvaluator):
                 else:
                     yield (mentee, unit.id, "")
 
+    def message_credits(self) -> dict[str, dict[str, tuple[Key, ...]]]:
+        """A mentor's message counts for each mentee of theirs it goes to, in each unit shared."""
+        return credit_table(self.index, by_mentor=self.by_mentor)
+
     def credits(self, event: Event) -> set[Key]:
-        if event.type == "message":  # the common case, without building contacts first
-            mine = self.index.pupils.get(event.sender)
-            if mine is None:
-                return set()
-            mentor = event.sender if self.by_mentor else ""
-            return {(mentee, unit, mentor) for mentee in event.recipients
-                    for unit in mine.get(mentee, ())}
-        if self.by_mentor:
-            return {(mentee, unit, mentor) for unit, mentee, mentor in contacts(self.index, event)}
-        return {(mentee, unit, "") for unit, mentee, _ in contacts(self.index, event)}
+        table = self._direct or {}
+        if event.type == "message":  # what feed_batch reads from the table itself
+            mine = table.get(event.sender, {})
+            return {key for person in event.recipients for key in mine.get(person, ())}
+        if event.type == "meeting":
+            return meeting_credits(table, event)
+        return set()
 
     def _what(self) -> str:
         words = "contact"

@@ -77,7 +77,9 @@ from mentorrules.rules._activity import (
     Key,
     channels_phrase,
     contacts,
+    credit_table,
     listing,
+    meeting_credits,
     meeting_format,
     per_phrase,
 )
@@ -105,6 +107,9 @@ class MeetingCadence(CadenceEvaluator):
         self.per_unit = options.subject == "unit"
         self.formats = frozenset(options.formats)
         super().__init__(spec, options, context)
+        # subject: mentee - the mentees present with a mentor of theirs present
+        self._table = None if self.per_unit else credit_table(self.index,
+                                                               by_mentor=self.by_mentor)
 
     def subjects(self) -> Iterator[Key]:
         for unit in self.context.roster.regular_units():
@@ -124,11 +129,9 @@ class MeetingCadence(CadenceEvaluator):
     def credits(self, event: Event) -> set[Key]:
         if meeting_format(self.index, event) not in self.formats:
             return set()
+        if self._table is not None:
+            return meeting_credits(self._table, event)
         met = contacts(self.index, event)
-        if not self.per_unit:
-            if self.by_mentor:
-                return {(mentee, unit, mentor) for unit, mentee, mentor in met}
-            return {(mentee, unit, "") for unit, mentee, _ in met}
         mentees: dict[str, set[str]] = {}
         mentors: dict[str, set[str]] = {}
         for unit, mentee, mentor in met:

@@ -89,7 +89,7 @@ that the breach says so in the words of the handbook.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import Field
@@ -105,7 +105,7 @@ from mentorrules.program.models import (
     RuleSpec,
 )
 from mentorrules.report import Finding, Obligation
-from mentorrules.rules._activity import elapsed
+from mentorrules.rules._activity import elapsed, upto
 from mentorrules.rules._dated import home_unit, time_text
 from mentorrules.rules.base import Context, Kind, why
 from mentorrules.rules.options import unknown
@@ -231,14 +231,19 @@ class ReferralEvaluator:
     # ------------------------------------------------------------------ intake
 
     def feed(self, event: Event) -> None:
-        if event.ts > self._as_of_ts:
-            return
-        if event.type == "referral":
-            self._referral(event)
-            return
-        topic = self._topics.get(event.topic)
-        if topic is not None:
-            self._raise(event, topic)
+        self.feed_batch((event,))
+
+    def feed_batch(self, events: Sequence[Event]) -> None:
+        topics = self._topics
+        if events and events[-1].ts > self._as_of_ts:  # events after as_of are ignored
+            events = upto(events, self._as_of_ts)
+        for event in events:
+            if event.type == "referral":
+                self._referral(event)
+                continue
+            topic = topics.get(event.topic)  # most messages and meetings have no topic
+            if topic is not None:
+                self._raise(event, topic)
 
     def _raise(self, event: Event, topic: _Topic) -> None:
         role = self._role

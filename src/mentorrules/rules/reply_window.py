@@ -72,7 +72,7 @@ answered after 49 hours is late by one hour.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Literal
 
@@ -88,6 +88,7 @@ from mentorrules.rules._activity import (
     channel_noun,
     elapsed,
     roster_index,
+    upto,
     when,
 )
 from mentorrules.rules.base import Context, Evaluator, Kind, why
@@ -166,28 +167,82 @@ class ReplyWindow:
     # ------------------------------------------------------------------ hot path
 
     def feed(self, event: Event) -> None:
-        if event.ts > self.until:
-            return
-        kind = event.type
-        if kind == "message":
-            sender = event.sender
-            if sender in self._mentees:
-                if event.channel in self.channels:
-                    self._open(event)
-            elif sender in self._mentors:
-                self._answer_message(event)
-        elif kind == "meeting":
-            self._answer_meeting(event)
-        elif kind == "absence" and self.book is not None:
-            oldest = min((ws[0].ts for ws in self.by_mentee.values() if ws), default=event.ts)
-            self.book.add(event, forget_before=min(oldest, event.ts))
+        self.feed_batch((event,))
 
-    def _open(self, event: Event) -> None:
-        p = self.months.find(event.ts)
-        if p < 0:
-            return
+    def feed_batch(self, events: Sequence[Event]) -> None:
+        if events and events[-1].ts > self.until:  # events after as_of are ignored
+            events = upto(events, self.until)
+        mentees, mentors = self._mentees, self._mentors
+        channels = self.channels
+        by_mentee, by_message = self.by_mentee, self.by_message
+        book = self.book
+        months = self.months
+        lo, hi, p = months._lo, months._hi, months._p  # PeriodPlan.find's last answer
+        for event in events:
+            kind = event.type
+            if kind == "message":
+                sender = event.sender
+                if sender in mentees:  # a mentee's message may open a window
+                    if event.channel not in channels:
+                        continue
+                    ts = event.ts
+                    if not lo <= ts < hi:  # PeriodPlan.find, its cache check inlined
+                        months.find(ts)
+                        lo, hi, p = months._lo, months._hi, months._p
+                    if p < 0:
+                        continue
+                    period = months.periods[p].id
+                    recipients = event.recipients
+                    if self.by_mentor or len(recipients) != 1:
+                        self._open(event, period)
+                        continue
+                    # _open inlined for its common case: duty unit, a message to one mentor
+                    addressed = self._table.get(recipients[0], _NO_PUPILS).get(sender)
+                    if not addressed:
+                        continue
+                    group = self._groups.get(addressed)
+                    if group is None:
+                        group = self._groups[addressed] = self._group(addressed)
+                    window = _Window(event, sender, group[0], group[1], group[2], _NOBODY,
+                                     ts + self.within, period)
+                    waiting = by_mentee.get(sender)
+                    if waiting is None:
+                        by_mentee[sender] = [window]
+                    else:
+                        waiting.append(window)
+                    by_message[event.id] = [window]
+                    continue
+                if sender not in mentors:
+                    continue
+                # A mentor's message answers the window it replies to, then any window of
+                # a mentee it goes to (_answers inlined: an answerer, or a covering partner).
+                ts = event.ts
+                if event.reply_to:
+                    waiting = by_message.get(event.reply_to)
+                    if waiting:
+                        for window in waiting[:]:  # a copy: _close removes from the list
+                            if sender in window.answerers or (
+                                    book is not None and sender in window.partners
+                                    and book.covers(window.owner, sender, window.ts, ts)):
+                                self._close(window, event)
+                for mentee in event.recipients:
+                    waiting = by_mentee.get(mentee)
+                    if waiting:
+                        for window in waiting[:]:
+                            if sender in window.answerers or (
+                                    book is not None and sender in window.partners
+                                    and book.covers(window.owner, sender, window.ts, ts)):
+                                self._close(window, event)
+            elif kind == "meeting":
+                self._answer_meeting(event)
+            elif kind == "absence" and book is not None:
+                ts = event.ts
+                oldest = min((ws[0].ts for ws in by_mentee.values() if ws), default=ts)
+                book.add(event, forget_before=min(oldest, ts))
+
+    def _open(self, event: Event, period: str) -> None:
+        """Open the windows of a mentee's ``event``, sent in the month ``period``."""
         mentee = event.sender
-        period = self.months.periods[p].id
         deadline = event.ts + self.within
         table = self._table
         opened: list[_Window] = []
@@ -204,15 +259,11 @@ class ReplyWindow:
                 opened.append(_Window(event, mentee, units[0], (mentor,), frozenset((mentor,)),
                                       partners, deadline, period, owner=mentor))
         else:
-            recipients = event.recipients
-            if len(recipients) == 1:  # the common case: the units of one mentor
-                addressed = table.get(recipients[0], _NO_PUPILS).get(mentee, ())
-            else:
-                written: dict[str, None] = {}  # the units written to, in order
-                for mentor in recipients:
-                    for unit in table.get(mentor, _NO_PUPILS).get(mentee, ()):
-                        written[unit] = None
-                addressed = tuple(written)
+            written: dict[str, None] = {}  # the units written to, in order
+            for mentor in event.recipients:
+                for unit in table.get(mentor, _NO_PUPILS).get(mentee, ()):
+                    written[unit] = None
+            addressed = tuple(written)
             if addressed:
                 # One window: an answer from a mentor of any unit written to answers it.
                 group = self._groups.get(addressed)
@@ -237,21 +288,6 @@ class ReplyWindow:
             return True
         return (self.book is not None and mentor in window.partners
                 and self.book.covers(window.owner, mentor, window.ts, ts))
-
-    def _answer_message(self, event: Event) -> None:
-        mentor = event.sender
-        if event.reply_to:
-            waiting = self.by_message.get(event.reply_to)
-            if waiting:
-                for window in list(waiting):
-                    if self._answers(window, mentor, event.ts):
-                        self._close(window, event)
-        for mentee in event.recipients:
-            waiting = self.by_mentee.get(mentee)
-            if waiting:
-                for window in list(waiting):
-                    if self._answers(window, mentor, event.ts):
-                        self._close(window, event)
 
     def _answer_meeting(self, event: Event) -> None:
         people = event.people
