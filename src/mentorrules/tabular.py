@@ -21,13 +21,15 @@ object with a key given twice, or NaN, is a bad row; a CSV list column is
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
@@ -149,8 +151,9 @@ def read_rows(
 
     With ``batched=True`` the rows of a CSV or JSON Lines source come in lists
     (in order, each item what would have come alone; the :class:`Header` still
-    comes alone), which saves a generator resume per row for a caller that
-    handles lists; rows given as Python objects still come one by one.
+    comes alone), and with ``fields=True`` too a run of ordinary CSV rows may
+    come as one :class:`FieldRows`: a caller that handles those saves a step per
+    row. Rows given as Python objects still come one by one.
     """
     if batched:
         yield from _read_rows(source, required, known, what, limits, fields, keep)
@@ -158,6 +161,8 @@ def read_rows(
     for item in _read_rows(source, required, known, what, limits, fields, keep):
         if type(item) is list:
             yield from item
+        elif type(item) is FieldRows:
+            yield from enumerate(item.rows, item.line)
         else:
             yield item
 
@@ -293,66 +298,67 @@ class _Lines:
 
 
 class _LongLineAhead(Exception):
-    """The guard of a file met ``limit`` bytes in a row without a line end."""
+    """A file read by :func:`_file_lines` has a line of ``limit`` characters or more."""
 
 
-class _Guard(io.RawIOBase):
-    """A file's bytes for reading it by whole lines, stopped before a line that may be too long.
+_BLOCK = 1 << 20  # bytes read at a time by _file_lines
+#: Line ends of str.splitlines that files (and the csv module) do not take as line ends.
+_OTHER_ENDS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
-    Reads at most ``limit`` bytes at a time and raises :class:`_LongLineAhead`
-    rather than hand over ``limit`` bytes in a row without a CR or LF. So every
-    line read through it is shorter than ``limit`` bytes, hence characters (with
-    ``limit`` at most half the line cap, such a line is one :class:`_Lines` would
-    have given whole too), and a longer line is never held whole: reading stops
-    within its first ``limit`` bytes, and the caller reads the file again with
-    capped lines. The check is made on the bytes as they are read, so it holds
-    for a file that changes while it is read.
+
+def _file_lines(path: Path, limit: int, errors: str) -> Generator[Iterable[str], None, None]:
+    """The lines of a file, as ``open(path, encoding="utf-8-sig", newline="")`` gives them,
+    in blocks (lists of lines): so the csv module takes each line without a Python step.
+
+    No line of ``limit`` characters or more is given, nor held whole: reading
+    stops with :class:`_LongLineAhead` within its first ``limit`` characters
+    (the caller reads the file again with capped lines). The file is read at
+    most ``limit`` bytes at a time, so only the line that runs on from one read
+    to the next (or to the end) can be that long, and that one is checked; the
+    check is made on the data as it is read, so it holds for a file that
+    changes while it is read. A block with a character that ``str.splitlines``
+    takes as a line end and files do not (form feed, ...) is given as a
+    :class:`io.StringIO`, which splits as files do.
     """
-
-    def __init__(self, raw: IO[bytes], limit: int) -> None:
-        super().__init__()
-        self.raw = raw
-        self.limit = limit
-        self.run = 0  # bytes since the last line end
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.raw.read(min(len(buffer), self.limit))
-        if not data:
-            return 0
-        size = len(data)
-        room = self.limit - self.run  # a line end must come within this many bytes
-        if data.find(b"\n", 0, room) < 0 and data.find(b"\r", 0, room) < 0:
-            if size >= room:
+    decode = codecs.getincrementaldecoder("utf-8-sig")(errors).decode
+    size = min(_BLOCK, limit)
+    carry = ""  # the line begun and not yet ended (no line end in it but a last CR)
+    with open(path, "rb", buffering=0) as raw:
+        while True:
+            data = raw.read(size)
+            final = not data
+            text = decode(data, final)
+            if carry:
+                text = carry + text
+            if final:
+                cut = len(text)
+            else:  # up to the last line end, but a last CR may be the start of a CRLF
+                stop = len(text) - 1 if text.endswith("\r") else len(text)
+                cut = max(text.rfind("\n", 0, stop), text.rfind("\r", 0, stop)) + 1
+            carry = text[cut:] if cut < len(text) else ""
+            if cut:
+                chunk = text[:cut] if carry else text
+                # Its first line may have begun in an earlier read: the only one to check.
+                if (len(chunk) >= limit and chunk.find("\n", 0, limit) < 0
+                        and chunk.find("\r", 0, limit) < 0):
+                    raise _LongLineAhead
+                for other in _OTHER_ENDS:
+                    if other in chunk:
+                        yield io.StringIO(chunk, newline="")
+                        break
+                else:
+                    yield chunk.splitlines(True)
+            if len(carry) >= limit:
                 raise _LongLineAhead
-            self.run += size
-        else:  # any run inside `data` is shorter than `data`, so than `limit`
-            last = data.rfind(b"\n")
-            last = max(last, data.rfind(b"\r", last + 1))
-            self.run = size - 1 - last
-        buffer[:size] = data
-        return size
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
+            if final:
+                return
 
 
 def _guard_limit(limits: ReadLimits) -> int:
-    """The guard's limit for these limits: half the line cap (0: always read capped lines)."""
+    """The limit of :func:`_file_lines` for these limits: half the line cap, so that a line
+    it gives is one :class:`_Lines` gives whole too (0: always read capped lines)."""
     cap = line_cap(limits)
     return cap // 2 if cap >= 64 else 0
-
-
-def _open_csv(path: Path, check: bool, guard: int) -> IO[str]:
-    """A CSV file as text: behind a :class:`_Guard` of limit ``guard`` unless it is 0."""
-    errors = "surrogateescape" if check else "strict"
-    if not guard:
-        return open(path, encoding="utf-8-sig", errors=errors, newline="", buffering=1 << 20)
-    buffered = io.BufferedReader(_Guard(io.FileIO(path, "r"), guard), 1 << 20)
-    return io.TextIOWrapper(buffered, encoding="utf-8-sig", errors=errors, newline="")
 
 
 def _check_header(header: list[str], name: str, required: tuple[str, ...],
@@ -384,18 +390,29 @@ def _check_header(header: list[str], name: str, required: tuple[str, ...],
 
 def _csv_file(path: Path, name: str, required: tuple[str, ...], known: tuple[str, ...],
               what: str, limits: ReadLimits, fields: bool = False) -> Iterator[Any]:
-    # The fast way first: strict decoding, whole lines behind a guard. A byte that is not
-    # UTF-8 restarts it with a check of each row for such bytes; a line the guard stops
-    # restarts it with capped lines. A restart skips the rows already given, so each of
-    # the at most three passes gives the rows the careful way would give, in order.
+    # The fast way first: strict decoding, whole lines read in blocks (_file_lines). A byte
+    # that is not UTF-8 restarts it with a check of each row for such bytes; a long line
+    # restarts it with capped lines (_Lines). A restart skips the rows already given, so
+    # each of the at most three passes gives the rows the careful way would give, in order.
     check, guard = False, _guard_limit(limits)
     done, header_sent = 0, False
     while True:
+        errors = "surrogateescape" if check else "strict"
         try:
-            with _open_csv(path, check, guard) as handle:
-                yield from _csv_rows(handle, name, required, known, what, limits, check=check,
-                                     capped=not guard, skip=done, as_fields=fields,
-                                     header_sent=header_sent)
+            if guard:
+                blocks = _file_lines(path, guard, errors)
+                try:
+                    yield from _csv_rows(chain.from_iterable(blocks), name, required, known,
+                                         what, limits, check=check, capped=False, skip=done,
+                                         as_fields=fields, header_sent=header_sent)
+                finally:
+                    blocks.close()
+            else:
+                with open(path, encoding="utf-8-sig", errors=errors, newline="",
+                          buffering=1 << 20) as handle:
+                    yield from _csv_rows(handle, name, required, known, what, limits,
+                                         check=check, capped=True, skip=done, as_fields=fields,
+                                         header_sent=header_sent)
             return
         except _RestartNeeded as restart:
             done, header_sent = restart.rows_done, restart.header_sent
@@ -421,16 +438,42 @@ def _has_surrogates(fields: list[str]) -> bool:
     return False
 
 
-_BATCH = 500  # rows per list given by _csv_rows and _jsonl_lines
+_BATCH = 64  # rows per list given by _csv_rows and _jsonl_lines: few enough to die young
 
 
-def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tuple[str, ...],
+@dataclass(frozen=True, slots=True)
+class FieldRows:
+    """Rows of a CSV source, one per line from ``line`` on, each its list of fields in header
+    order (as many as the header has): what ``read_rows(fields=True, batched=True)`` gives
+    for a run of ordinary rows."""
+
+    line: int
+    rows: list[list[str]]
+
+
+def _line_ends(fields: list[str]) -> int:
+    """The line ends inside a row's fields: a row spans one line more than that.
+
+    A line end inside a row is always inside a quoted field, which keeps it as it
+    was (LF, CR or CRLF), since the file is read with ``newline=""``.
+    """
+    ends = 0
+    for field in fields:
+        if "\n" in field or "\r" in field:
+            ends += field.count("\n") + field.count("\r") - field.count("\r\n")
+    return ends
+
+
+def _csv_rows(handle: Any, name: str, required: tuple[str, ...], known: tuple[str, ...],
               what: str, limits: ReadLimits, *, check: bool, capped: bool = True, skip: int = 0,
               as_fields: bool = False, header_sent: bool = False) -> Iterator[Any]:
-    """A :class:`Header` (``as_fields``, unless ``header_sent``), then lists of rows.
+    """A :class:`Header` (``as_fields``, unless ``header_sent``), then the rows in lists.
 
-    ``capped``: read the lines through :class:`_Lines`; without it ``handle``
-    must give no line of the cap or longer (a file behind a :class:`_Guard`).
+    A list holds rows as ``(line, fields or record)`` and :class:`BadRow`; with
+    ``as_fields`` a run of ordinary rows may come as :class:`FieldRows` instead.
+    ``capped``: ``handle`` is a text file whose lines are read through
+    :class:`_Lines`; else it is an iterable of lines none of which is as long
+    as half the cap (:func:`_file_lines`).
     ``skip``: leave out the first ``skip`` rows (already given before a restart).
     """
     csv.field_size_limit(limits.max_field_bytes)
@@ -461,12 +504,92 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
         if as_fields and not header_sent:
             yield Header(tuple(columns))
             header_sent = True
-        last_line = counter.line_num
         max_rows = limits.max_rows
+
+        def careful(fields: list[str], line: int, last_line: int) -> Any:
+            """One row the careful way: None (blank, or done before), a BadRow or the row."""
+            nonlocal done
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                return None  # a blank line is not a row
+            done += 1
+            if done <= skip:
+                return None
+            if done > max_rows:
+                raise LimitExceededError.single(
+                    f"more than {limits.max_rows:,} rows", "split the file or raise "
+                    "ReadLimits.max_rows", file=name, line=line)
+            if check and _has_surrogates(fields):
+                return BadRow(line, "the row holds bytes that are not UTF-8 (Latin-1?); "
+                              "save the file as UTF-8")
+            if len(fields) != width:
+                span = (f" (the row runs from line {line} to line {last_line}: a quote "
+                        "left open?)" if last_line > line else "")
+                return BadRow(line, f"the row has {len(fields)} fields but the header has "
+                              f"{width}{span}")
+            return line, fields if as_fields else dict(zip(columns, fields, strict=True))
+
+        def unsplit(exc: Exception, line: int, last_line: int) -> BadRow | None:
+            """The row the csv module could not split (None: done before)."""
+            nonlocal done
+            done += 1
+            if done <= skip:
+                return None
+            return BadRow(line, f"cannot split the row into fields: "
+                          f"{_csv_problem(exc, limits, line, last_line)}")
+
         # The common row (right width, not blank, nothing to skip or check) takes the
-        # first branch; everything else the careful path below it.
+        # first branch; everything else the careful way.
         fast = width > 1 and not check
         add = batch.append
+        if fast and not capped:
+            # Whole lines (the guard keeps them short): rows are taken from the csv module
+            # _BATCH at a time without a Python step per row, and a run of ordinary rows
+            # (as many rows as lines, each of the header's width) is given as it is.
+            while True:
+                rows: list[list[str]] = []
+                first = reader.line_num
+                error: Exception | None = None
+                try:
+                    rows.extend(islice(reader, _BATCH))  # keeps the rows before an error
+                except csv.Error as exc:
+                    error = exc
+                count = len(rows)
+                if not count and error is None:
+                    break
+                last = reader.line_num
+                if (error is None and last - first == count and skip <= done
+                        and done + count <= max_rows
+                        and list(map(len, rows)).count(width) == count):
+                    done += count
+                    yield (FieldRows(first + 1, rows) if as_fields else
+                           [(line, dict(zip(columns, fields, strict=True)))
+                            for line, fields in enumerate(rows, first + 1)])
+                    continue
+                # A blank row, a row of another width or over several lines, a limit
+                # reached, rows done before a restart: each row the careful way, its
+                # lines counted from the line ends it holds.
+                last_line = first
+                try:
+                    for fields in rows:
+                        line = last_line + 1
+                        last_line = line + _line_ends(fields)
+                        item = careful(fields, line, last_line)
+                        if item is not None:
+                            add(item)
+                except LimitExceededError:
+                    if batch:
+                        yield batch
+                    raise
+                if error is not None:
+                    item = unsplit(error, last_line + 1, last)
+                    if item is not None:
+                        add(item)
+                if batch:
+                    yield batch
+                    batch = []
+                    add = batch.append
+            return
+        last_line = counter.line_num
         while True:
             try:
                 for fields in reader:
@@ -476,43 +599,26 @@ def _csv_rows(handle: IO[str], name: str, required: tuple[str, ...], known: tupl
                         done += 1
                         add((line, fields) if as_fields
                             else (line, dict(zip(columns, fields, strict=True))))
-                        if len(batch) >= _BATCH:
-                            yield batch
-                            batch = []
-                            add = batch.append
-                        continue
-                    if not fields or (len(fields) == 1 and not fields[0].strip()):
-                        continue  # a blank line is not a row
-                    done += 1
-                    if done <= skip:
-                        continue
-                    if done > max_rows:
-                        if batch:
-                            yield batch
-                            batch = []
-                            add = batch.append
-                        raise LimitExceededError.single(
-                            f"more than {limits.max_rows:,} rows", "split the file or raise "
-                            "ReadLimits.max_rows", file=name, line=line)
-                    if check and _has_surrogates(fields):
-                        add(BadRow(line, "the row holds bytes that are not UTF-8 (Latin-1?); "
-                                   "save the file as UTF-8"))
-                        continue
-                    if len(fields) != width:
-                        span = (f" (the row runs from line {line} to line {last_line}: a quote "
-                                "left open?)" if last_line > line else "")
-                        add(BadRow(line, f"the row has {len(fields)} fields but the header has "
-                                   f"{width}{span}"))
-                        continue
-                    add((line, fields if as_fields else dict(zip(columns, fields, strict=True))))
+                    else:
+                        try:
+                            item = careful(fields, line, last_line)
+                        except LimitExceededError:
+                            if batch:
+                                yield batch
+                            raise
+                        if item is not None:
+                            add(item)
+                    if len(batch) >= _BATCH:
+                        yield batch
+                        batch = []
+                        add = batch.append
                 break
             except (csv.Error, _LineTooLong) as exc:
                 line = last_line + 1
                 last_line = counter.line_num
-                done += 1
-                if done > skip:
-                    add(BadRow(line, f"cannot split the row into fields: "
-                               f"{_csv_problem(exc, limits, line, last_line)}"))
+                item = unsplit(exc, line, last_line)
+                if item is not None:
+                    add(item)
         if batch:
             yield batch
     except UnicodeDecodeError:

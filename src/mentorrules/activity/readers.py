@@ -30,18 +30,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import chain
 from typing import Any
 
 from mentorrules._suggest import did_you_mean
-from mentorrules.activity.models import EVENT_TYPES, Event, make_event
+from mentorrules.activity.models import EVENT_BLANK, EVENT_TYPES, Event, make_event
 from mentorrules.activity.times import TimeError, TimeParser, resolve
-from mentorrules.errors import Location, Problem, RowError, UsageError
+from mentorrules.errors import Location, MentorRulesError, Problem, RowError, UsageError
 from mentorrules.program.models import Program
 from mentorrules.report import RejectedRow, RowCounts
 from mentorrules.tabular import (
     DEFAULT_READ_LIMITS,
     BadRow,
+    FieldRows,
     Header,
     ReadLimits,
     Source,
@@ -100,41 +103,79 @@ class EventLog:
         self.rejected.append(RejectedRow(source=self.name, line=line, id=ident, reason=reason))
 
     def __iter__(self) -> Iterator[Event]:
+        # The events are made a list at a time (_batches) and handed out by chain: no
+        # Python frame is resumed per event.
+        return chain.from_iterable(self._batches())
+
+    def _batches(self) -> Iterator[list[Event]]:
+        """The events, in lists; a list is given before a row that stops the read is refused."""
         if self._passes and not self.restartable:
             raise UsageError(f"the events of {self.name} were already read once; pass a path or "
                              "a list to read them again")
         self._passes += 1
         self.read = 0
         self.rejected = []
-        tz = self.program.tz
-        fast = FastParser(tz)
-        from_record = fast.record
-        from_fields: Callable[[list[str], int | None], Event | None] | None = None
+        fast = FastParser(self.program.tz)
+        tz = fast.tz
         columns: tuple[str, ...] = ()
-        for row in read_rows(self.source, required=REQUIRED, known=COLUMNS, what="activity log",
-                             limits=self.limits, fields=True, keep=(Event,)):
-            if type(row) is tuple:
-                line, cells = row
-                self.read += 1
-                if type(cells) is list:
-                    assert from_fields is not None
-                    event = from_fields(cells, line)
-                    if event is None:  # padded cells beyond the columns are left out by zip
-                        event = self._parse(dict(zip(columns, cells, strict=False)), tz, line)
-                elif isinstance(cells, Event):
-                    event = cells
-                else:
-                    assert not isinstance(cells, list)
-                    event = from_record(cells, line) or self._parse(cells, tz, line)
-                if event is not None:
-                    yield event
-            elif isinstance(row, Header):
-                columns = row.columns
-                from_fields = fast.fields(columns)
+        parse_rows: RowsParser | None = None
+
+        def refused(line: int, cells: list[str]) -> Event | None:
+            """A CSV row the fast path is not sure of: the reference decides."""
+            # Cells beyond the columns (the one appended for missing columns) are left out.
+            return self._parse(dict(zip(columns, cells, strict=False)), tz, line)
+
+        for chunk in read_rows(self.source, required=REQUIRED, known=COLUMNS,
+                               what="activity log", limits=self.limits, fields=True,
+                               keep=(Event,), batched=True):
+            if type(chunk) is FieldRows:
+                rows = chunk.rows
+            elif type(chunk) is list:
+                rows = chunk
+            elif isinstance(chunk, Header):
+                columns = chunk.columns
+                parse_rows = fast.rows(columns)
+                continue
             else:
+                rows = [chunk]
+            events: list[Event] = []
+            read, rejected = self.read, len(self.rejected)
+            self.read += len(rows)  # every item is a row: read = used + rejected
+            try:
+                if type(chunk) is FieldRows:
+                    assert parse_rows is not None
+                    parse_rows(chunk.line, chunk.rows, events, refused)
+                else:
+                    self._rows(rows, events, parse_rows, fast, refused)
+            except MentorRulesError:
+                # A refused row stopped the read (strict, or too many rejected): the rows
+                # before it were read, and their events come first.
+                self.read = read + len(events) + len(self.rejected) - rejected + 1
+                if events:
+                    yield events
+                raise
+            if events:
+                yield events
+
+    def _rows(self, rows: list[Any], events: list[Event], parse_rows: RowsParser | None,
+              fast: FastParser, refused: Callable[[int, list[str]], Event | None]) -> None:
+        """Rows one by one: ``(line, fields)``, ``(line, mapping)``, ``(None, Event)``, BadRow."""
+        for row in rows:
+            if type(row) is not tuple:
                 assert isinstance(row, BadRow)
-                self.read += 1
                 self.reject(row.line, None, row.reason)
+                continue
+            line, cells = row
+            if type(cells) is list:
+                assert parse_rows is not None
+                parse_rows(line, [cells], events, refused)
+                continue
+            if isinstance(cells, Event):
+                events.append(cells)
+                continue
+            event = fast.record(cells, line) or self._parse(cells, fast.tz, line)
+            if event is not None:
+                events.append(event)
 
     def _parse(self, record: Mapping[str, Any], tz: tzinfo, line: int | None) -> Event | None:
         """The reference parse of one row; a row it refuses is rejected here."""
@@ -197,18 +238,18 @@ def parse_event(record: Mapping[str, Any], tz: tzinfo, line: int | None = None) 
     )
 
 
-class _Cache(dict[str, Any]):
+class _Cache(dict[Any, Any]):
     """Cell text -> its parsed value, computed on first sight; at most ``limit`` entries kept."""
 
     __slots__ = ("compute", "limit")
 
-    def __init__(self, compute: Callable[[str], Any], limit: int = 1 << 16,
-                 seed: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, compute: Callable[[Any], Any], limit: int = 1 << 16,
+                 seed: Mapping[Any, Any] | None = None) -> None:
         super().__init__(seed or {})
         self.compute = compute
         self.limit = limit
 
-    def __missing__(self, key: str) -> Any:
+    def __missing__(self, key: Any) -> Any:
         value = self.compute(key)
         if len(self) < self.limit:
             self[key] = value
@@ -233,18 +274,45 @@ def _format(value: str) -> str | None:
     return next((f for f in FORMATS if f == fmt), None)
 
 
+#: What the cells (type, format, channel) of a row mean: the type, format and channel as
+#: an event holds them, then whether the type needs from, to, topic, start or end, start,
+#: and end.
+Kinds = tuple[str, str, str, bool, bool, bool, bool, bool, bool]
+
+
+def _kinds(cells: tuple[str, str, str]) -> Kinds | None:
+    """What ``(type, format, channel)`` cells mean, or None when parse_event refuses them."""
+    type_cell, format_cell, channel_cell = cells
+    kind, fmt = _kind(type_cell), _format(format_cell)
+    if kind is None or fmt is None:
+        return None
+    needs = NEEDS[kind]
+    if "channel" in needs and not channel_cell:
+        return None
+    assert set(needs) <= {"from", "to", "channel", "topic", "start", "end"}
+    return (kind, fmt, _lower(channel_cell), "from" in needs, "to" in needs, "topic" in needs,
+            "start" in needs or "end" in needs, "start" in needs, "end" in needs)
+
+
+#: ``parse(line, rows, out, refused)``: see :meth:`FastParser.rows`.
+RowsParser = Callable[[int, list[list[str]], list[Event], Callable[[int, list[str]], "Event | None"]],
+                      None]
+
+
 class FastParser:
     """The readers' hot path: rows to events, or None when :func:`parse_event` must decide.
 
     Holds one :class:`TimeParser` and the caches of repeated cells for one pass
-    over a log. :meth:`fields` makes a parser for CSV rows of given columns;
-    :meth:`record` parses a mapping (JSON Lines, dicts). Both return exactly the
-    event :func:`parse_event` returns, or None for any row they are not sure of.
+    over a log. :meth:`rows` makes a parser for lists of CSV rows of given
+    columns (:meth:`fields` one for a single row); :meth:`record` parses a
+    mapping (JSON Lines, dicts). They give exactly the event :func:`parse_event`
+    gives, or leave the row to it whenever they are not sure.
     """
 
     def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
-        self.time = TimeParser(tz).parse
+        self.times = TimeParser(tz)
+        self.time = self.times.parse
         self.kinds = _Cache(_kind)
         self.formats = _Cache(_format)
         self.people = _Cache(_strip)
@@ -252,8 +320,16 @@ class FastParser:
         self.channels = _Cache(_lower)
         self.topics = _Cache(_strip)
 
-    def fields(self, columns: Sequence[str]) -> Callable[[list[str], int | None], Event | None]:
-        """A parser of CSV rows whose fields are in the order of ``columns``."""
+    def rows(self, columns: Sequence[str]) -> RowsParser:
+        """A parser of CSV rows whose fields are in the order of ``columns``.
+
+        ``parse(line, rows, out, refused)`` appends to ``out`` the event of each
+        of ``rows``, the first on line ``line`` and each of the others on the
+        next line: a row it is sure of, it parses; a row it is not, it passes to
+        ``refused(line, fields)`` and appends what that returns unless it is
+        None. Each row has a field per column (one more, ``""``, is appended to
+        stand for the columns the header lacks).
+        """
         where = {name: i for i, name in enumerate(columns)}
         pad = any(name not in where for name in COLUMNS)
         blank = len(columns)  # a missing column reads the "" appended to each row
@@ -261,39 +337,113 @@ class FastParser:
          i_topic) = (where.get(name, blank) for name in COLUMNS)
         extras = tuple((name, i) for i, name in enumerate(columns)
                        if name not in COLUMNS and name != "extra")
-        needs = {kind: tuple(where.get(name, blank) for name in NEEDS[kind])
-                 for kind in EVENT_TYPES}
-        time, kinds, formats = self.time, self.kinds, self.formats
-        people, groups, channels, topics = self.people, self.groups, self.channels, self.topics
-        make = make_event
+        kinds = _Cache(_kinds)
+        recent, time, span = self.times.recent, self.time, self._span
+        people, groups, topics = self.people, self.groups, self.topics
+        blank_event, event_class, make = EVENT_BLANK, Event, make_event
+        new = object.__new__
+
+        def parse(line: int, rows: list[list[str]], out: list[Event],
+                  refused: Callable[[int, list[str]], Event | None]) -> None:
+            add = out.append
+            line -= 1
+            last_at: str | None = None
+            last_moment: tuple[datetime, float] | None = None
+            for row in rows:
+                line += 1
+                if pad:
+                    row.append("")
+                known = kinds[row[i_type], row[i_format], row[i_channel]]
+                ident = row[i_id].strip()
+                reply_to = row[i_reply]
+                if reply_to:
+                    reply_to = reply_to.strip()
+                sender, to, topic = row[i_from], row[i_to], row[i_topic]
+                if known is not None and ident and reply_to != ident:
+                    (kind, fmt, channel, need_from, need_to, need_topic, need_span, need_start,
+                     need_end) = known
+                    if (sender or not need_from) and (to or not need_to) and (
+                            topic or not need_topic):
+                        cell = row[i_at]
+                        if cell == last_at:  # a log in time order: the time just before
+                            moment = last_moment
+                        else:
+                            moment = recent.get(cell)
+                            if moment is None:
+                                try:
+                                    moment = time(cell)
+                                except TimeError:
+                                    moment = None
+                            last_at, last_moment = cell, moment
+                        raw_start, raw_end = row[i_start], row[i_end]
+                        start = end = None
+                        if raw_start or raw_end or need_span:
+                            spans = span(raw_start, raw_end, need_start, need_end)
+                            if spans is None:
+                                moment = None
+                            else:
+                                start, end = spans
+                        if moment is not None:
+                            at, ts = moment
+                            sender = people[sender]
+                            to = groups[to]
+                            if topic:
+                                topic = topics[topic]
+                            extra = ({name: row[i].strip() for name, i in extras}
+                                     if extras else None)
+                            if blank_event is None:
+                                add(make(ident, kind, at, ts, sender, to, channel, fmt,
+                                         reply_to, topic, start, end, extra, line))
+                                continue
+                            made: Any = new(blank_event)
+                            made.id = ident
+                            made.type = kind
+                            made.at = at
+                            made.ts = ts
+                            made.sender = sender
+                            made.recipients = to
+                            made.channel = channel
+                            made.format = fmt
+                            made.reply_to = reply_to
+                            made.topic = topic
+                            made.start = start
+                            made.end = end
+                            made.extra = extra
+                            made.line = line
+                            made.__class__ = event_class
+                            add(made)
+                            continue
+                event = refused(line, row)
+                if event is not None:
+                    add(event)
+
+        return parse
+
+    def _span(self, raw_start: str, raw_end: str, need_start: bool, need_end: bool
+              ) -> tuple[datetime | None, datetime | None] | None:
+        """``(start, end)`` of a row's cells, or None when parse_event would refuse them."""
+        if (need_start and not raw_start) or (need_end and not raw_end):
+            return None
+        try:
+            start = self.time(raw_start)[0] if raw_start else None
+            end = self.time(whole_day_end(raw_end))[0] if raw_end else None
+        except TimeError:
+            return None
+        if start is not None and end is not None and end <= start:
+            return None
+        return start, end
+
+    def fields(self, columns: Sequence[str]) -> Callable[[list[str], int | None], Event | None]:
+        """A parser of one CSV row whose fields are in the order of ``columns``: its event,
+        or None when it is not sure of it (see :meth:`rows`)."""
+        parse_rows = self.rows(columns)
 
         def parse(row: list[str], line: int | None) -> Event | None:
-            if pad:
-                row.append("")
-            kind = kinds[row[i_type]]
-            if kind is None:
+            out: list[Event] = []
+            parse_rows(1 if line is None else line, [row], out, _unsure)
+            if not out:
                 return None
-            for i in needs[kind]:
-                if not row[i]:
-                    return None
-            ident = row[i_id].strip()
-            fmt = formats[row[i_format]]
-            reply_to = row[i_reply].strip()
-            if not ident or fmt is None or reply_to == ident:
-                return None
-            try:
-                at, ts = time(row[i_at])
-                raw = row[i_start]
-                start = time(raw)[0] if raw else None
-                raw = row[i_end]
-                end = time(whole_day_end(raw))[0] if raw else None
-            except TimeError:
-                return None
-            if start is not None and end is not None and end <= start:
-                return None
-            return make(ident, kind, at, ts, people[row[i_from]], groups[row[i_to]],
-                        channels[row[i_channel]], fmt, reply_to, topics[row[i_topic]], start, end,
-                        {name: row[i].strip() for name, i in extras} if extras else None, line)
+            return out[0] if line is not None else replace(out[0], line=None)
 
         return parse
 
@@ -338,6 +488,10 @@ class FastParser:
             self.topics[topic] if topic is not None else "",
             start, end, extra or None, line,
         )
+
+
+def _unsure(line: int, cells: list[str]) -> None:
+    return None
 
 
 def whole_day_end(value: Any) -> Any:

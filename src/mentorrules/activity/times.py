@@ -9,7 +9,7 @@ Times before 1900 or after 2200 are refused as typos.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 _EARLIEST = datetime(1900, 1, 1).toordinal()
@@ -65,9 +65,18 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
 
 
 _MISSING: Any = object()
+# The two digits of a minute -> the time and the seconds from the start of the hour.
+_MINUTES = {f"{minute:02d}": (timedelta(minutes=minute), float(minute * 60))
+            for minute in range(60)}
+_MINUTE_TEXTS = tuple(_MINUTES)
+_MINUTE_DELTAS = tuple(delta for delta, _ in _MINUTES.values())
+_MINUTE_SECONDS = tuple(seconds for _, seconds in _MINUTES.values())
+_RECENT = 4096  # texts kept in TimeParser.recent
+_BUSY = 6  # texts of one hour parsed one by one before all its minutes are, at once
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _fromisoformat = datetime.fromisoformat
 _combine = datetime.combine
+_time = time
 
 
 class TimeParser:
@@ -84,7 +93,15 @@ class TimeParser:
       folds;
     - a time with an offset needs only that offset and the start of its day;
     - the text of a time seen lately gives the same result at once (a log in time
-      order has several events a minute).
+      order has several events a minute): :attr:`recent` maps it to the result,
+      and a caller may look there before calling :meth:`parse`;
+    - a local time written ``YYYY-MM-DDTHH:MM`` (any one character between the day
+      and the hour, as :meth:`datetime.fromisoformat` allows) whose first 14
+      characters were seen before in a time of this shape, in an hour of one
+      offset, is built from what was learnt of that hour and the two digits of
+      the minute, without parsing it again; in a busy hour (a log of several
+      events a minute), the texts of all its minutes are put in :attr:`recent`
+      at once.
 
     An hour holding a daylight-saving change, and anything else unusual
     (whitespace, datetime objects, years out of range) goes through
@@ -92,7 +109,7 @@ class TimeParser:
     same errors.
     """
 
-    __slots__ = ("_days", "_hours", "_offsets", "_recent", "_utc_days", "tz")
+    __slots__ = ("_days", "_hours", "_minute_hours", "_offsets", "_utc_days", "recent", "tz")
 
     _LIMIT = 200_000  # entries per cache: a bound against hostile input
 
@@ -104,14 +121,41 @@ class TimeParser:
         self._offsets: dict[tzinfo | None, int | None] = {}
         # Texts seen lately, with their result: in a log in time order the same
         # minute comes several times in a row. Emptied when full.
-        self._recent: dict[str, tuple[datetime, float]] = {}
+        self.recent: dict[str, tuple[datetime, float]] = {}
+        # "YYYY-MM-DDTHH:" of a local time seen in the minute shape, in an hour of one
+        # offset -> [POSIX seconds at the hour's start, the hour's start, texts of it
+        # parsed since].
+        self._minute_hours: dict[str, list[Any]] = {}
 
     def parse(self, value: object) -> tuple[datetime, float]:
         """``(at, ts)`` for ``value``; :class:`TimeError` when :func:`resolve` would raise."""
         if type(value) is str:
-            found = self._recent.get(value)
+            found = self.recent.get(value)
             if found is not None:
                 return found
+            head = value[:14]
+            hour = self._minute_hours.get(head)
+            if hour is not None:
+                minute = _MINUTES.get(value[14:])  # None unless the text ends in two digits
+                if minute is not None:
+                    # Wall-clock arithmetic within an hour of one offset gives the datetime
+                    # (fields, tzinfo, fold 0) of the text; the sum of two whole floats
+                    # under 2**53 is exact, so ts is float(seconds) as below.
+                    recent = self.recent
+                    hour[2] += 1
+                    if hour[2] >= _BUSY:  # a busy hour: every minute of it at once
+                        if len(recent) > _RECENT - 60:
+                            recent.clear()
+                        recent.update(zip(map(head.__add__, _MINUTE_TEXTS),
+                                          zip(map(hour[1].__add__, _MINUTE_DELTAS),
+                                              map(hour[0].__add__, _MINUTE_SECONDS),
+                                              strict=True), strict=True))
+                        return recent[value]
+                    found = (hour[1] + minute[0], hour[0] + minute[1])
+                    if len(recent) >= _RECENT:
+                        recent.clear()
+                    recent[value] = found
+                    return found
             try:
                 moment = _fromisoformat(value)
             except ValueError:
@@ -144,9 +188,16 @@ class TimeParser:
                     ts = (secs * 1_000_000 + micro) / 1_000_000 if micro else float(secs)
                     result = (_combine(moment, moment.time(), self.tz) if zone is None
                               else moment, ts)
-                    if len(self._recent) >= 4096:
-                        self._recent.clear()
-                    self._recent[value] = result
+                    if len(self.recent) >= _RECENT:
+                        self.recent.clear()
+                    self.recent[value] = result
+                    if (zone is None and len(value) == 16 and value[4] == value[7] == "-"
+                            and value[13] == ":"
+                            and _MINUTES.get(value[14:], (0, -1.0))[1] == moment.minute * 60
+                            and len(self._minute_hours) < self._LIMIT):
+                        self._minute_hours[value[:14]] = [
+                            float(base + moment.hour * 3600),
+                            _combine(moment, _time(moment.hour), self.tz), 0]
                     return result
         at = resolve(value, self.tz)
         return at, at.timestamp()
