@@ -120,6 +120,33 @@ def test_a_csv_row_parses_as_the_reference_parses_it(row: dict[str, str], extras
 
 
 @settings(max_examples=200, deadline=None)
+@given(rows=st.lists(ROWS, max_size=12), extras=EXTRA_COLUMNS,
+       dropped=st.sets(st.sampled_from(COLUMNS[3:])), order=st.randoms(use_true_random=False))
+def test_a_list_of_csv_rows_parses_as_the_reference_parses_each(
+        rows: list[dict[str, str]], extras: list[str], dropped: set[str], order: Any) -> None:
+    """Rows parsed a list at a time (the time of a row is reused for the next one with the
+    same text): each is the reference's event on its own line, or is passed on."""
+    columns = [c for c in COLUMNS if c not in dropped] + extras
+    order.shuffle(columns)
+    table = [[row.get(c, f" {c} value ") for c in columns] for row in rows]
+    out: list[Event] = []
+    passed: list[int] = []
+
+    def refused(line: int, cells: list[str]) -> None:
+        passed.append(line)
+        assert cells[:len(columns)] == table[line - 5]
+
+    FastParser(TZ).rows(columns)(5, [list(cells) for cells in table], out, refused)
+    assert len(out) + len(passed) == len(rows)
+    made = iter(out)
+    for line, cells in enumerate(table, start=5):
+        if line in passed:
+            continue
+        got = next(made)
+        assert same_event(got, parse_event(dict(zip(columns, cells, strict=True)), TZ, line))
+
+
+@settings(max_examples=200, deadline=None)
 @given(row=ROWS, to_list=st.booleans(), odd=st.sampled_from((None, "id", "from", "type", "at")),
        extra=st.booleans())
 def test_a_mapping_parses_as_the_reference_parses_it(row: dict[str, Any], to_list: bool,
