@@ -626,11 +626,12 @@ def _csv_rows(handle: Any, name: str, required: tuple[str, ...], known: tuple[st
             raise
         if batch:  # the rows read before it are good: give them, and skip them after
             yield batch
-        raise _RestartNeeded(done, header_sent) from None
+        # Rows given: those of this pass, or of the one before if this one stopped sooner.
+        raise _RestartNeeded(max(done, skip), header_sent) from None
     except _LongLineAhead:
         if batch:
             yield batch
-        raise _RestartNeeded(done, header_sent, long_line=True) from None
+        raise _RestartNeeded(max(done, skip), header_sent, long_line=True) from None
 
 
 def _csv_problem(exc: Exception, limits: ReadLimits, line: int = 1, last: int = 1) -> str:

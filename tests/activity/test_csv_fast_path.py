@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mentorrules as mr
@@ -129,6 +129,9 @@ def csv_files(draw: st.DrawFn) -> bytes:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=csv_files(), field_bytes=st.sampled_from([4, 8, 16, 64, 1024 * 1024]))
+# Read again for a long line after the first row, then again for a bad byte before it.
+@example(data=(HEADER + '\n"open\n' + "e1,e1\n" * 3 + "e1," + "x" * 70 + "\n").encode()
+         + b"\xe9\n", field_bytes=8)
 def test_a_path_reads_as_an_open_file_reads(tmp_path_factory: Any, data: bytes,
                                             field_bytes: int) -> None:
     path = tmp_path_factory.mktemp("csv") / "log.csv"
