@@ -216,14 +216,13 @@ class ReplyWindow:
                     continue
                 # A mentor's message answers the window it replies to, then any window of
                 # a mentee it goes to (_answers inlined: an answerer, or a covering partner).
-                ts = event.ts
                 if event.reply_to:
                     waiting = by_message.get(event.reply_to)
                     if waiting:
                         for window in waiting[:]:  # a copy: _close removes from the list
                             if sender in window.answerers or (
                                     book is not None and sender in window.partners
-                                    and book.covers(window.owner, sender, window.ts, ts)):
+                                    and book.covers(window.owner, sender, window.ts, event.ts)):
                                 self._close(window, event)
                 for mentee in event.recipients:
                     waiting = by_mentee.get(mentee)
@@ -231,7 +230,7 @@ class ReplyWindow:
                         for window in waiting[:]:
                             if sender in window.answerers or (
                                     book is not None and sender in window.partners
-                                    and book.covers(window.owner, sender, window.ts, ts)):
+                                    and book.covers(window.owner, sender, window.ts, event.ts)):
                                 self._close(window, event)
             elif kind == "meeting":
                 self._answer_meeting(event)
