@@ -153,7 +153,6 @@ class ReplyWindow:
         self.wants = frozenset({"message", "meeting", "absence"} if self.by_mentor
                                else {"message", "meeting"})
         self.regular = frozenset(self.index.regular_units)
-        self._mentees = self.index.mentees
         self._mentors = self.index.mentors
         self._table = self.index.pupils_all if self.overlays else self.index.pupils
         # units written to -> (the window's unit, its mentors, who may answer): one
@@ -172,7 +171,7 @@ class ReplyWindow:
     def feed_batch(self, events: Sequence[Event]) -> None:
         if events and events[-1].ts > self.until:  # events after as_of are ignored
             events = upto(events, self.until)
-        mentees, mentors = self._mentees, self._mentors
+        mentors = self._mentors
         channels = self.channels
         by_mentee, by_message = self.by_mentee, self.by_message
         book = self.book
@@ -182,56 +181,60 @@ class ReplyWindow:
             kind = event.type
             if kind == "message":
                 sender = event.sender
-                if sender in mentees:  # a mentee's message may open a window
-                    if event.channel not in channels:
-                        continue
-                    ts = event.ts
-                    if not lo <= ts < hi:  # PeriodPlan.find, its cache check inlined
-                        months.find(ts)
-                        lo, hi, p = months._lo, months._hi, months._p
-                    if p < 0:
-                        continue
-                    period = months.periods[p].id
-                    recipients = event.recipients
-                    if self.by_mentor or len(recipients) != 1:
-                        self._open(event, period)
-                        continue
-                    # _open inlined for its common case: duty unit, a message to one mentor
-                    addressed = self._table.get(recipients[0], _NO_PUPILS).get(sender)
-                    if not addressed:
-                        continue
-                    group = self._groups.get(addressed)
-                    if group is None:
-                        group = self._groups[addressed] = self._group(addressed)
-                    window = _Window(event, sender, group[0], group[1], group[2], _NOBODY,
-                                     ts + self.within, period)
-                    waiting = by_mentee.get(sender)
-                    if waiting is None:
-                        by_mentee[sender] = [window]
-                    else:
-                        waiting.append(window)
-                    by_message[event.id] = [window]
+                if sender in mentors:
+                    # A mentor's message answers the window it replies to, then any window
+                    # of a mentee it goes to (_answers inlined: an answerer, or a covering
+                    # partner).
+                    if event.reply_to:
+                        waiting = by_message.get(event.reply_to)
+                        if waiting:
+                            for window in waiting[:]:  # a copy: _close removes from the list
+                                if sender in window.answerers or (
+                                        book is not None and sender in window.partners
+                                        and book.covers(window.owner, sender, window.ts,
+                                                        event.ts)):
+                                    self._close(window, event)
+                    for mentee in event.recipients:
+                        waiting = by_mentee.get(mentee)
+                        if waiting:
+                            for window in waiting[:]:
+                                if sender in window.answerers or (
+                                        book is not None and sender in window.partners
+                                        and book.covers(window.owner, sender, window.ts,
+                                                        event.ts)):
+                                    self._close(window, event)
                     continue
-                if sender not in mentors:
+                # Anyone else's message on a channel of the rule opens a window if it goes
+                # to a mentor of the sender's: only a mentee's can (the table of mentors'
+                # mentees is looked up rather than the much larger set of mentees).
+                if event.channel not in channels:
                     continue
-                # A mentor's message answers the window it replies to, then any window of
-                # a mentee it goes to (_answers inlined: an answerer, or a covering partner).
-                if event.reply_to:
-                    waiting = by_message.get(event.reply_to)
-                    if waiting:
-                        for window in waiting[:]:  # a copy: _close removes from the list
-                            if sender in window.answerers or (
-                                    book is not None and sender in window.partners
-                                    and book.covers(window.owner, sender, window.ts, event.ts)):
-                                self._close(window, event)
-                for mentee in event.recipients:
-                    waiting = by_mentee.get(mentee)
-                    if waiting:
-                        for window in waiting[:]:
-                            if sender in window.answerers or (
-                                    book is not None and sender in window.partners
-                                    and book.covers(window.owner, sender, window.ts, event.ts)):
-                                self._close(window, event)
+                ts = event.ts
+                if not lo <= ts < hi:  # PeriodPlan.find, its cache check inlined
+                    months.find(ts)
+                    lo, hi, p = months._lo, months._hi, months._p
+                if p < 0:
+                    continue
+                period = months.periods[p].id
+                recipients = event.recipients
+                if self.by_mentor or len(recipients) != 1:
+                    self._open(event, period)
+                    continue
+                # _open inlined for its common case: duty unit, a message to one mentor
+                addressed = self._table.get(recipients[0], _NO_PUPILS).get(sender)
+                if not addressed:
+                    continue
+                group = self._groups.get(addressed)
+                if group is None:
+                    group = self._groups[addressed] = self._group(addressed)
+                window = _Window(event, sender, group[0], group[1], group[2], _NOBODY,
+                                 ts + self.within, period)
+                waiting = by_mentee.get(sender)
+                if waiting is None:
+                    by_mentee[sender] = [window]
+                else:
+                    waiting.append(window)
+                by_message[event.id] = [window]
             elif kind == "meeting":
                 self._answer_meeting(event)
             elif kind == "absence" and book is not None:
@@ -240,7 +243,8 @@ class ReplyWindow:
                 book.add(event, forget_before=min(oldest, ts))
 
     def _open(self, event: Event, period: str) -> None:
-        """Open the windows of a mentee's ``event``, sent in the month ``period``."""
+        """Open the windows of ``event``, sent in the month ``period`` by someone not a
+        mentor: none unless a mentee writes to mentors of theirs."""
         mentee = event.sender
         deadline = event.ts + self.within
         table = self._table
