@@ -17,8 +17,6 @@ of the ids alone would cost (9 bytes an event).
 ``python -m benchmarks.bench_memory [--size national]``.
 """
 
-PER_EVENT_LIMIT = 9.0  # bytes an event: a tenth of a plain set of the event ids
-
 from __future__ import annotations
 
 import argparse
@@ -28,6 +26,8 @@ from pathlib import Path
 
 from benchmarks.common import Figure, child, peak_rss_mb, progress, table
 from benchmarks.generate import AS_OF, SIZES, ensure
+
+PER_EVENT_LIMIT = 9.0  # bytes an event: a tenth of a plain set of the event ids
 
 
 def prefix(folder: Path, rows: int) -> Path:
