@@ -33,9 +33,14 @@ pass, in time order) and, given the findings, returns a JSON-ready table:
 
 Months listed are those that overlap a term and have begun by ``as_of``, and
 any other month with activity. Events after ``as_of`` are not counted. State
-is kept per person and per month; the reply times are kept as a count per
+is kept per person and per month (the month being counted lists the mentee of
+each of its contacts, one list entry a contact, cheaper than a count per mentee;
+it is summed up when the month ends); the reply times are kept as a count per
 distinct delay (exact: the median and 90th percentile are those of the full
 list of delays), so they grow with how many delays differ, not with the log.
+
+``feed_batch`` takes the events in lists (as the rules do, see
+:mod:`mentorrules.rules.base`); ``feed(event)`` is ``feed_batch((event,))``.
 """
 
 from __future__ import annotations
