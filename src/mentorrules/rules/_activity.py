@@ -58,6 +58,7 @@ class RosterIndex:
     """
 
     __slots__ = (
+        "credit_tables",
         "mentees",
         "mentees_of_unit",
         "mentors",
@@ -99,6 +100,8 @@ class RosterIndex:
         self.regular_units_of_mentor = {k: tuple(v) for k, v in regular_of_mentor.items()}
         self.pupils = regular
         self.pupils_all = every
+        # by_mentor -> credit_table(): built on first use, then shared like the rest
+        self.credit_tables: dict[bool, dict[str, dict[str, tuple[Key, ...]]]] = {}
 
     def shared(self, mentor: str, mentee: str, *, overlays: bool = False) -> tuple[str, ...]:
         """The units in which ``mentor`` mentors ``mentee`` (regular only unless ``overlays``)."""
@@ -113,7 +116,8 @@ def roster_index(context: Context) -> RosterIndex:
     """The :class:`RosterIndex` of ``context``'s roster, built once per run.
 
     Every activity rule of a run and the metrics look at the same roster, and
-    the index is read-only after it is built, so one is shared: kept in the
+    the index is read-only after it is built (but for the :func:`credit_table`
+    a cadence adds on first use, read-only too), so one is shared: kept in the
     context's own attributes (as its cached properties are), it lives and dies
     with the run.
     """
@@ -181,12 +185,16 @@ def credit_table(index: RosterIndex, *, by_mentor: bool) -> dict[str, dict[str, 
     A subject is ``(mentee, unit, mentor)`` for each regular unit in which the
     mentor mentors the mentee; ``mentor`` is ``""`` unless ``by_mentor``. Only
     mentors of a regular unit are keys, and only their mentees are in their table.
+    Built once per run and duty, and shared (read only) by the cadences using it.
     """
-    return {
-        mentor: {mentee: tuple((mentee, unit, mentor if by_mentor else "") for unit in units)
-                 for mentee, units in mine.items()}
-        for mentor, mine in index.pupils.items()
-    }
+    table = index.credit_tables.get(by_mentor)
+    if table is None:
+        table = index.credit_tables[by_mentor] = {
+            mentor: {mentee: tuple((mentee, unit, mentor if by_mentor else "") for unit in units)
+                     for mentee, units in mine.items()}
+            for mentor, mine in index.pupils.items()
+        }
+    return table
 
 
 def meeting_credits(table: dict[str, dict[str, tuple[Key, ...]]], event: Event) -> set[Key]:
