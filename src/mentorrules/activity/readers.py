@@ -159,23 +159,24 @@ class EventLog:
 
     def _rows(self, rows: list[Any], events: list[Event], parse_rows: RowsParser | None,
               fast: FastParser, refused: Callable[[int, list[str]], Event | None]) -> None:
-        """Rows one by one: ``(line, fields)``, ``(line, mapping)``, ``(None, Event)``, BadRow."""
-        for row in rows:
+        """Rows one by one: ``(line, mapping)``, ``(line, fields)``, ``(None, Event)``, BadRow."""
+
+        def other(row: Any) -> Event | None:
             if type(row) is not tuple:
                 assert isinstance(row, BadRow)
                 self.reject(row.line, None, row.reason)
-                continue
+                return None
             line, cells = row
             if type(cells) is list:
                 assert parse_rows is not None
-                parse_rows(line, [cells], events, refused)
-                continue
+                out: list[Event] = []
+                parse_rows(line, [cells], out, refused)
+                return out[0] if out else None
             if isinstance(cells, Event):
-                events.append(cells)
-                continue
-            event = fast.record(cells, line) or self._parse(cells, fast.tz, line)
-            if event is not None:
-                events.append(event)
+                return cells
+            return self._parse(cells, fast.tz, line)  # a mapping the fast path left
+
+        fast.records(rows, events, other)
 
     def _parse(self, record: Mapping[str, Any], tz: tzinfo, line: int | None) -> Event | None:
         """The reference parse of one row; a row it refuses is rejected here."""
@@ -319,6 +320,7 @@ class FastParser:
         self.groups = _Cache(split_list)
         self.channels = _Cache(_lower)
         self.topics = _Cache(_strip)
+        self.lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # JSON lists of recipients
 
     def rows(self, columns: Sequence[str]) -> RowsParser:
         """A parser of CSV rows whose fields are in the order of ``columns``.
@@ -449,48 +451,109 @@ class FastParser:
 
     def record(self, record: Mapping[str, Any], line: int | None) -> Event | None:
         """The event of one mapping whose cells are text (or absent), else None."""
-        get = record.get
-        cells = (get("id"), get("type"), get("from"), get("to"), get("channel"), get("format"),
-                 get("reply_to"), get("topic"))
-        for i, cell in enumerate(cells):
-            if cell is not None and type(cell) is not str and not (i == 3 and type(cell) is list):
-                return None
-        ident_raw, kind_raw, sender, to, channel, fmt_raw, reply_raw, topic = cells
-        kind = self.kinds[kind_raw] if kind_raw is not None else None
-        if kind is None:
-            return None
-        for name in NEEDS[kind]:
-            if not get(name):
-                return None
-        ident = ident_raw.strip() if ident_raw is not None else ""
-        fmt = self.formats[fmt_raw] if fmt_raw is not None else ""
-        reply_to = reply_raw.strip() if reply_raw is not None else ""
-        if not ident or fmt is None or reply_to == ident:
-            return None
-        time = self.time
-        try:
-            at, ts = time(get("at"))
-            raw = get("start")
-            start = None if raw is None or raw == "" else time(raw)[0]
-            raw = get("end")
-            end = None if raw is None or raw == "" else time(whole_day_end(raw))[0]
-        except TimeError:
-            return None
-        if start is not None and end is not None and end <= start:
-            return None
-        extra = {str(k): text(v) for k, v in record.items() if k not in COLUMNS and k != "extra"}
-        return make_event(
-            ident, kind, at, ts,
-            self.people[sender] if sender is not None else "",
-            (self.groups[to] if type(to) is str else split_list(to)) if to is not None else (),
-            self.channels[channel] if channel is not None else "",
-            fmt, reply_to,
-            self.topics[topic] if topic is not None else "",
-            start, end, extra or None, line,
-        )
+        out: list[Event] = []
+        self.records([(line, record)], out, _unsure_item)
+        return out[0] if out else None
+
+    def records(self, rows: list[Any], out: list[Event], other: Callable[[Any], Event | None]
+                ) -> None:
+        """Append to ``out`` the event of each ``(line, mapping)`` of ``rows`` whose cells are
+        text (or absent, or a list for ``to``); any other item, or a row it is not sure of,
+        goes to ``other``, and what that returns is appended unless it is None."""
+        add = out.append
+        kinds, formats, people, groups = self.kinds, self.formats, self.people, self.groups
+        channels, topics, lists = self.channels, self.topics, self.lists
+        recent, time = self.times.recent, self.time
+        blank_event, event_class, make = EVENT_BLANK, Event, make_event
+        new = object.__new__
+        for item in rows:
+            if type(item) is tuple and type(item[1]) is dict:
+                line, record = item
+                get = record.get
+                cells = (get("id"), get("type"), get("from"), get("channel"), get("format"),
+                         get("reply_to"), get("topic"))
+                to = get("to")
+                kind = None
+                if _TEXT_OR_NONE.issuperset(map(type, cells)) and (
+                        to is None or type(to) is str or type(to) is list):
+                    ident_raw, kind_raw, sender, channel, fmt_raw, reply_raw, topic = cells
+                    kind = kinds[kind_raw] if kind_raw is not None else None
+                if kind is not None:
+                    needs = True
+                    for name in NEEDS[kind]:
+                        if not get(name):
+                            needs = False
+                    ident = ident_raw.strip() if ident_raw is not None else ""
+                    fmt = formats[fmt_raw] if fmt_raw is not None else ""
+                    reply_to = reply_raw.strip() if reply_raw is not None else ""
+                    if needs and ident and fmt is not None and reply_to != ident:
+                        try:
+                            raw = get("at")
+                            moment = recent.get(raw) if type(raw) is str else None
+                            at, ts = time(raw) if moment is None else moment
+                            raw = get("start")
+                            start = None if raw is None or raw == "" else time(raw)[0]
+                            raw = get("end")
+                            end = None if raw is None or raw == "" else time(whole_day_end(raw))[0]
+                        except TimeError:
+                            start = end = at = None
+                        if at is not None and (start is None or end is None or end > start):
+                            if to is None:
+                                recipients: tuple[str, ...] = ()
+                            elif type(to) is str:
+                                recipients = groups[to]
+                            elif _TEXT.issuperset(map(type, to)):  # a list of texts: cached
+                                key = tuple(to)
+                                recipients = lists.get(key)  # type: ignore[assignment]
+                                if recipients is None:
+                                    recipients = split_list(to)
+                                    if len(lists) < 1 << 16:
+                                        lists[key] = recipients
+                            else:
+                                recipients = split_list(to)
+                            extra = (None if record.keys() <= _NOT_EXTRA else
+                                     {str(k): text(v) for k, v in record.items()
+                                      if k not in _NOT_EXTRA} or None)
+                            sender = people[sender] if sender is not None else ""
+                            channel = channels[channel] if channel is not None else ""
+                            topic = topics[topic] if topic is not None else ""
+                            if blank_event is None:
+                                add(make(ident, kind, at, ts, sender, recipients, channel, fmt,
+                                         reply_to, topic, start, end, extra, line))
+                                continue
+                            made: Any = new(blank_event)
+                            made.id = ident
+                            made.type = kind
+                            made.at = at
+                            made.ts = ts
+                            made.sender = sender
+                            made.recipients = recipients
+                            made.channel = channel
+                            made.format = fmt
+                            made.reply_to = reply_to
+                            made.topic = topic
+                            made.start = start
+                            made.end = end
+                            made.extra = extra
+                            made.line = line
+                            made.__class__ = event_class
+                            add(made)
+                            continue
+            event = other(item)
+            if event is not None:
+                add(event)
+
+
+_TEXT: frozenset[type] = frozenset((str,))
+_TEXT_OR_NONE: frozenset[type] = frozenset((str, type(None)))
+_NOT_EXTRA = frozenset((*COLUMNS, "extra"))  # keys of a mapping that are not Event.extra
 
 
 def _unsure(line: int, cells: list[str]) -> None:
+    return None
+
+
+def _unsure_item(item: Any) -> None:
     return None
 
 
