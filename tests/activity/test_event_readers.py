@@ -332,3 +332,53 @@ def test_an_end_written_as_a_day_means_the_end_of_that_day() -> None:
         assert event.end is not None
         assert event.start.isoformat() == "2025-11-03T00:00:00-05:00"
         assert event.end.isoformat() == "2025-11-08T00:00:00-05:00"
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(ROWS, st.booleans(), st.booleans()), max_size=10))
+def test_a_list_of_mappings_parses_as_the_reference_parses_each(
+        rows: list[tuple[dict[str, str], bool, bool]]) -> None:
+    """Mappings parsed a list at a time (JSON Lines, dicts): each is the reference's event,
+    or is passed on; a list of recipients is cached by its texts."""
+    items: list[Any] = []
+    for number, (row, to_list, extra) in enumerate(rows, start=3):
+        record: dict[str, Any] = {k: v for k, v in row.items() if v != ""}
+        if to_list and "to" in record:
+            record["to"] = record["to"].split(";")
+        if extra:
+            record["room"] = "B2"
+        items.append((number, record))
+    items.append(BadRow(99, "not a row"))
+    out: list[Event] = []
+    passed: list[Any] = []
+
+    def other(item: Any) -> None:
+        passed.append(item)
+
+    parser = FastParser(TZ)
+    parser.records(items, out, other)
+    parser.records(items, out, other)  # again, with the caches filled
+    assert len(out) + len(passed) == 2 * len(items)
+    assert passed[-1] == items[-1]
+    made = iter(out)
+    for item in items * 2:
+        if any(item is p for p in passed):
+            continue
+        number, record = item
+        assert same_event(next(made), parse_event(record, TZ, number))
+
+
+@pytest.mark.parametrize("line", ['{"id": "e1"}', '{"id": "e1"} ', '{"id": "e1"}\r\n',
+                                  '{"id": "e1"}\x0c', '{"id": "e1"}\u2028', '{"id": "e1"} x',
+                                  '{"id": "e1"}{}', '{"id": "e1", }', '{"id": NaN}', '{',
+                                  '{"a": {"b": [1, 2.5, null, true]}}', ' {"id": "e1"}', "[1]"])
+def test_a_json_line_decodes_as_the_json_decoder_decodes_it(line: str) -> None:
+    from mentorrules.tabular import _JSON, _json_decode
+
+    def outcome(decode: Any) -> Any:
+        try:
+            return decode(line)
+        except ValueError as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    assert outcome(_json_decode) == outcome(_JSON.decode)
