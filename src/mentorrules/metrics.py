@@ -56,7 +56,6 @@ from mentorrules.rules._activity import roster_index, upto
 from mentorrules.rules.base import Context
 
 _BREACHING = frozenset({"error", "warning"})
-_NONE: dict[str, tuple[str, ...]] = {}
 
 
 class MetricsCollector:
@@ -149,20 +148,16 @@ class MetricsCollector:
                             contacts.append(person)
                             if person in waiting:
                                 self._answered(person, ts)
-            else:
+            elif sender in is_mentee:
                 for person in event.recipients:
-                    if person in is_mentor:
-                        # A mentee's message to a mentor waits for an answer. Whether the
-                        # sender is a mentee: the mentor's own mentees are asked first, a
-                        # small table where the set of every mentee is a large one.
-                        if sender in pupils.get(person, _NONE) or sender in is_mentee:
-                            entry = (event.id, event.channel, ts)
-                            asked = waiting.get(sender)
-                            if asked is None:
-                                waiting[sender] = [entry]
-                            else:
-                                asked.append(entry)
-                            waiting_ids[event.id] = sender
+                    if person in is_mentor:  # a question for a mentor: it waits for an answer
+                        entry = (event.id, event.channel, ts)
+                        asked = waiting.get(sender)
+                        if asked is None:
+                            waiting[sender] = [entry]
+                        else:
+                            asked.append(entry)
+                        waiting_ids[event.id] = sender
                         break
 
     def _meeting(self, event: Event, ts: float) -> None:
