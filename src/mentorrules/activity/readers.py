@@ -15,14 +15,20 @@ engine; a report's ``rows`` and ``rejected`` count both.) A log
 read from a path or a list can be iterated again; one read from a one-shot
 iterator or an open file cannot, and says so.
 
-The hot path: a CSV row is parsed from its list of fields by column index (no
-dict per row), times go through :class:`~mentorrules.activity.times.TimeParser`
-(cached per local hour), cells that repeat (types, people, channels, topics,
-recipient lists) are looked up in small bounded caches, which also makes equal
-values one shared string, and events are built with
-:func:`~mentorrules.activity.models.make_event`. Any row the fast path is not
-sure of (an unknown type, a missing field, a bad or empty time, stray spaces in
-a type, ...) goes through :func:`parse_event`, the reference, which gives the
+The hot path: rows come from :func:`~mentorrules.tabular.read_rows` in lists
+(``batched=True``), and each list is parsed in one loop (:meth:`FastParser.rows`
+for CSV, :meth:`FastParser.records` for JSON Lines and dicts) into a list of
+events, which :class:`EventLog` hands out through :func:`itertools.chain`, so
+no Python frame is resumed per event (the counts are made a list at a time
+too). A CSV row is parsed from its list of fields by column index (no dict per
+row); times go through :class:`~mentorrules.activity.times.TimeParser` (cached
+per local day, hour and text; the time of the row before is reused); cells that
+repeat (types with their format and channel, people, topics, recipient lists)
+are looked up in small bounded caches, which also makes equal values one shared
+string; events are filled in place as
+:func:`~mentorrules.activity.models.make_event` does. Any row the fast path is
+not sure of (an unknown type, a missing field, a bad or empty time, stray spaces
+in a type, ...) goes through :func:`parse_event`, the reference, which gives the
 same event or the same error.
 """
 

@@ -68,11 +68,7 @@ _MISSING: Any = object()
 # The two digits of a minute -> the time and the seconds from the start of the hour.
 _MINUTES = {f"{minute:02d}": (timedelta(minutes=minute), float(minute * 60))
             for minute in range(60)}
-_MINUTE_TEXTS = tuple(_MINUTES)
-_MINUTE_DELTAS = tuple(delta for delta, _ in _MINUTES.values())
-_MINUTE_SECONDS = tuple(seconds for _, seconds in _MINUTES.values())
 _RECENT = 4096  # texts kept in TimeParser.recent
-_BUSY = 6  # texts of one hour parsed one by one before all its minutes are, at once
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _fromisoformat = datetime.fromisoformat
 _combine = datetime.combine
@@ -99,9 +95,7 @@ class TimeParser:
       and the hour, as :meth:`datetime.fromisoformat` allows) whose first 14
       characters were seen before in a time of this shape, in an hour of one
       offset, is built from what was learnt of that hour and the two digits of
-      the minute, without parsing it again; in a busy hour (a log of several
-      events a minute), the texts of all its minutes are put in :attr:`recent`
-      at once.
+      the minute, without parsing it again.
 
     An hour holding a daylight-saving change, and anything else unusual
     (whitespace, datetime objects, years out of range) goes through
@@ -123,9 +117,8 @@ class TimeParser:
         # minute comes several times in a row. Emptied when full.
         self.recent: dict[str, tuple[datetime, float]] = {}
         # "YYYY-MM-DDTHH:" of a local time seen in the minute shape, in an hour of one
-        # offset -> [POSIX seconds at the hour's start, the hour's start, texts of it
-        # parsed since].
-        self._minute_hours: dict[str, list[Any]] = {}
+        # offset -> (POSIX seconds at the hour's start, the hour's start).
+        self._minute_hours: dict[str, tuple[float, datetime]] = {}
 
     def parse(self, value: object) -> tuple[datetime, float]:
         """``(at, ts)`` for ``value``; :class:`TimeError` when :func:`resolve` would raise."""
@@ -133,8 +126,7 @@ class TimeParser:
             found = self.recent.get(value)
             if found is not None:
                 return found
-            head = value[:14]
-            hour = self._minute_hours.get(head)
+            hour = self._minute_hours.get(value[:14])
             if hour is not None:
                 minute = _MINUTES.get(value[14:])  # None unless the text ends in two digits
                 if minute is not None:
@@ -142,15 +134,6 @@ class TimeParser:
                     # (fields, tzinfo, fold 0) of the text; the sum of two whole floats
                     # under 2**53 is exact, so ts is float(seconds) as below.
                     recent = self.recent
-                    hour[2] += 1
-                    if hour[2] >= _BUSY:  # a busy hour: every minute of it at once
-                        if len(recent) > _RECENT - 60:
-                            recent.clear()
-                        recent.update(zip(map(head.__add__, _MINUTE_TEXTS),
-                                          zip(map(hour[1].__add__, _MINUTE_DELTAS),
-                                              map(hour[0].__add__, _MINUTE_SECONDS),
-                                              strict=True), strict=True))
-                        return recent[value]
                     found = (hour[1] + minute[0], hour[0] + minute[1])
                     if len(recent) >= _RECENT:
                         recent.clear()
@@ -195,9 +178,9 @@ class TimeParser:
                             and value[13] == ":"
                             and _MINUTES.get(value[14:], (0, -1.0))[1] == moment.minute * 60
                             and len(self._minute_hours) < self._LIMIT):
-                        self._minute_hours[value[:14]] = [
+                        self._minute_hours[value[:14]] = (
                             float(base + moment.hour * 3600),
-                            _combine(moment, _time(moment.hour), self.tz), 0]
+                            _combine(moment, _time(moment.hour), self.tz))
                     return result
         at = resolve(value, self.tz)
         return at, at.timestamp()
