@@ -159,7 +159,8 @@ class Engine:
     def _hand_over(self, accepted: list[Event]) -> None:
         """Give ``accepted`` (time-ordered) to every evaluator, each only the types it wants."""
         for wants, batches in self._batches:
-            mine = [e for e in accepted if e.type in wants]
+            # a tuple: evaluators wanting the same types share it, and none can change it
+            mine = tuple([e for e in accepted if e.type in wants])
             if mine:
                 for batch in batches:
                     batch(mine)
