@@ -430,11 +430,14 @@ class _RestartNeeded(Exception):
 
 
 def _has_surrogates(fields: list[str]) -> bool:
-    for field in fields:
-        try:
-            field.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
+    """Whether a field holds a byte that was not UTF-8 (decoded as a lone surrogate)."""
+    text = "".join(fields)  # a surrogate stays one, joined or not: UTF-8 refuses them all
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
@@ -595,7 +598,8 @@ def _csv_rows(handle: Any, name: str, required: tuple[str, ...], known: tuple[st
                 for fields in reader:
                     line = last_line + 1
                     last_line = counter.line_num
-                    if fast and len(fields) == width and skip <= done < max_rows:
+                    if (len(fields) == width and skip <= done < max_rows and width > 1 and (
+                            not check or not _has_surrogates(fields))):
                         done += 1
                         add((line, fields) if as_fields
                             else (line, dict(zip(columns, fields, strict=True))))
