@@ -311,9 +311,10 @@ class FastParser:
 
     Holds one :class:`TimeParser` and the caches of repeated cells for one pass
     over a log. :meth:`rows` makes a parser for lists of CSV rows of given
-    columns (:meth:`fields` one for a single row); :meth:`record` parses a
-    mapping (JSON Lines, dicts). They give exactly the event :func:`parse_event`
-    gives, or leave the row to it whenever they are not sure.
+    columns (:meth:`fields` one for a single row); :meth:`records` parses lists
+    of mappings (JSON Lines, dicts; :meth:`record` one mapping). They give
+    exactly the event :func:`parse_event` gives, or leave the row to it whenever
+    they are not sure.
     """
 
     def __init__(self, tz: tzinfo) -> None:
