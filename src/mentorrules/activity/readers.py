@@ -347,7 +347,7 @@ class FastParser:
         extras = tuple((name, i) for i, name in enumerate(columns)
                        if name not in COLUMNS and name != "extra")
         kinds = _Cache(_kinds)
-        recent, time, span = self.times.recent, self.time, self._span
+        time, span = self.time, self._span
         people, groups, topics = self.people, self.groups, self.topics
         blank_event, event_class, make = EVENT_BLANK, Event, make_event
         new = object.__new__
@@ -377,12 +377,10 @@ class FastParser:
                         if cell == last_at:  # a log in time order: the time just before
                             moment = last_moment
                         else:
-                            moment = recent.get(cell)
-                            if moment is None:
-                                try:
-                                    moment = time(cell)
-                                except TimeError:
-                                    moment = None
+                            try:
+                                moment = time(cell)
+                            except TimeError:
+                                moment = None
                             last_at, last_moment = cell, moment
                         raw_start, raw_end = row[i_start], row[i_end]
                         start = end = None

@@ -68,7 +68,7 @@ _MISSING: Any = object()
 # The two digits of a minute -> the time and the seconds from the start of the hour.
 _MINUTES = {f"{minute:02d}": (timedelta(minutes=minute), float(minute * 60))
             for minute in range(60)}
-_RECENT = 4096  # texts kept in TimeParser.recent
+_RECENT = 1024  # texts kept in TimeParser.recent (few: it should stay in the CPU caches)
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _fromisoformat = datetime.fromisoformat
 _combine = datetime.combine
@@ -103,7 +103,8 @@ class TimeParser:
     same errors.
     """
 
-    __slots__ = ("_days", "_hours", "_minute_hours", "_offsets", "_utc_days", "recent", "tz")
+    __slots__ = ("_days", "_hours", "_last_head", "_last_hour", "_minute_hours", "_offsets",
+                 "_utc_days", "recent", "tz")
 
     _LIMIT = 200_000  # entries per cache: a bound against hostile input
 
@@ -119,6 +120,8 @@ class TimeParser:
         # "YYYY-MM-DDTHH:" of a local time seen in the minute shape, in an hour of one
         # offset -> (POSIX seconds at the hour's start, the hour's start).
         self._minute_hours: dict[str, tuple[float, datetime]] = {}
+        self._last_head = ""  # of the hour found last in _minute_hours, and that hour
+        self._last_hour: tuple[float, datetime] | None = None
 
     def parse(self, value: object) -> tuple[datetime, float]:
         """``(at, ts)`` for ``value``; :class:`TimeError` when :func:`resolve` would raise."""
@@ -126,7 +129,13 @@ class TimeParser:
             found = self.recent.get(value)
             if found is not None:
                 return found
-            hour = self._minute_hours.get(value[:14])
+            head = value[:14]
+            if head == self._last_head:  # in a log in time order, mostly the hour before
+                hour = self._last_hour
+            else:
+                hour = self._minute_hours.get(head)
+                if hour is not None:
+                    self._last_head, self._last_hour = head, hour
             if hour is not None:
                 minute = _MINUTES.get(value[14:])  # None unless the text ends in two digits
                 if minute is not None:
