@@ -50,7 +50,6 @@ from mentorrules.rules import registry
 from mentorrules.rules.base import Context, Evaluator
 from mentorrules.tabular import DEFAULT_READ_LIMITS, too_many_rejected
 
-Feed = Callable[[Event], None]
 Batch = Callable[[Sequence[Event]], None]
 
 BATCH = 4096
@@ -141,11 +140,13 @@ class Engine:
         self._feeds = self._dispatch()
         self._batches = self._batch_dispatch()
 
-    def _dispatch(self) -> dict[str, tuple[Feed, ...]]:
-        table: dict[str, list[Feed]] = {}
+    def _dispatch(self) -> dict[str, tuple[Batch, ...]]:
+        """Per event type: the batch feeds wanting it (a single event goes as a 1-tuple)."""
+        table: dict[str, list[Batch]] = {}
         for evaluator in (*self.evaluators, *self.observers):
+            batch = _batch_of(evaluator)
             for kind in evaluator.wants:
-                table.setdefault(kind, []).append(evaluator.feed)
+                table.setdefault(kind, []).append(batch)
         return {kind: tuple(feeds) for kind, feeds in table.items()}
 
     def _batch_dispatch(self) -> tuple[tuple[frozenset[str], tuple[Batch, ...]], ...]:
@@ -198,16 +199,27 @@ class Engine:
         """Check one event and give it to the rules; the caller keeps time order (ties by id).
 
         Returns False when the event is refused (it is then in :attr:`rejected`).
+        The checks are :meth:`_problem`'s, written out: an app calls this per event.
         """
-        problem = self._problem(event)
-        if problem is not None:
-            self._reject(event, problem)
-            return False
-        self._seen_ids.add(event.id)
+        people = self.roster.people
+        sender, reply_to = event.sender, event.reply_to
+        if (sender and sender not in people) or (reply_to and reply_to not in self._seen_ids):
+            return self._refused(event)
+        for person in event.recipients:
+            if person not in people and (person not in self._targets
+                                         or event.type != "referral"):
+                return self._refused(event)
+        if not self._seen_ids.add(event.id):
+            return self._refused(event)
         self.used += 1
-        for feed in self._feeds.get(event.type, ()):
-            feed(event)
+        one = (event,)
+        for batch in self._feeds.get(event.type, ()):
+            batch(one)
         return True
+
+    def _refused(self, event: Event) -> bool:
+        self._reject(event, self._problem(event) or "refused")
+        return False
 
     def run(self, events: Iterable[Event] | None) -> None:
         """Feed every event, in time order, to the evaluators that want it."""
