@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mentorrules.idset import IdSet
+from mentorrules.idset import PLAIN, IdSet
 
 # Ids that collide in interesting ways: shared heads, leading zeros, numbers only,
 # digits other than ASCII, very long numbers, no number at all.
@@ -18,9 +18,9 @@ _ids = st.one_of(
 )
 
 
-@given(st.lists(_ids, max_size=200))
-def test_it_answers_exactly_as_a_set_does(ids: list[str]) -> None:
-    found, model = IdSet(), set()
+@given(st.lists(_ids, max_size=200), st.sampled_from([0, 1, 7, 64, PLAIN]))
+def test_it_answers_exactly_as_a_set_does(ids: list[str], plain: int) -> None:
+    found, model = IdSet(plain), set()
     for ident in ids:
         assert found.add(ident) == (ident not in model)
         model.add(ident)
@@ -41,7 +41,7 @@ def test_ids_counting_up_cost_one_run_whatever_their_number() -> None:
 
 
 def test_gaps_and_late_ids_make_and_merge_runs() -> None:
-    ids = IdSet()
+    ids = IdSet(plain=0)
     for n in (1, 2, 3, 7, 8, 5):
         ids.add(str(n))
     assert ids.runs == 3  # 1-3, 5, 7-8
@@ -53,8 +53,23 @@ def test_gaps_and_late_ids_make_and_merge_runs() -> None:
 
 
 def test_ids_without_a_number_are_kept_as_they_are() -> None:
-    ids = IdSet()
+    ids = IdSet(plain=0)
     assert ids.add("3f2a9c0e-8d1b-4c51-9e0b-1a2b3c4d5e6f")
     assert not ids.add("3f2a9c0e-8d1b-4c51-9e0b-1a2b3c4d5e6f")
     assert ids.add("3f2a9c0e-8d1b-4c51-9e0b-1a2b3c4d5e6F")
     assert 42 not in ids  # not text: never an id
+
+
+def test_a_small_set_is_plain_until_it_fills_then_moves_into_runs() -> None:
+    ids = IdSet(plain=1000)
+    for n in range(999, 0, -1):  # counting down, so the move must sort
+        assert ids.add(f"msg-{n:04d}")
+    assert ids.runs == 999  # plain: one entry an id
+    assert ids.add("uuid-a")
+    assert ids.runs == 2  # 1-999 and the id without a number
+    assert len(ids) == 1000
+    assert not ids.add("msg-0500")
+    assert not ids.add("uuid-a")
+    assert "msg-0999" in ids
+    assert "msg-1000" not in ids
+    assert "msg-999" not in ids

@@ -13,6 +13,10 @@ count up costs a few runs, whatever its length. Ids without a trailing number
 (UUIDs, names) are kept as they are, in a plain set. The set is exact either
 way: no id is ever taken for another (``e01`` and ``e1`` have different widths,
 so they are different keys).
+
+Until it holds :data:`PLAIN` ids it is a plain ``set`` (a school's year: a few
+megabytes at most, and a set's lookups are the cheapest there are); at that
+size it moves every id into the runs, once, and keeps them there.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from bisect import bisect_right
 
 _DIGITS = "0123456789"
 _WIDEST = 18  # numbers of more digits are kept as text (still exactly)
+PLAIN = 1 << 16
+"""How many ids an :class:`IdSet` holds as a plain set before it keeps runs."""
 
 
 class _Runs:
@@ -71,9 +77,12 @@ class _Runs:
 class IdSet:
     """An exact set of ids (text), compact for numbered ids. See the module docstring."""
 
-    __slots__ = ("_ends", "_head", "_other", "_runs", "_width")
+    __slots__ = ("_ends", "_head", "_limit", "_other", "_plain", "_runs", "_width")
 
-    def __init__(self) -> None:
+    def __init__(self, plain: int = PLAIN) -> None:
+        """``plain``: how many ids to hold as a plain set before moving to runs."""
+        self._limit = plain
+        self._plain: set[str] | None = set()
         self._runs: dict[tuple[str, int], _Runs] = {}
         self._other: set[str] = set()
         # The runs of the last id's head and width, for the next id, which in a log
@@ -82,6 +91,23 @@ class IdSet:
 
     def add(self, ident: str) -> bool:
         """Add ``ident``; False when it was already there."""
+        plain = self._plain
+        if plain is not None:
+            if ident in plain:
+                return False
+            plain.add(ident)
+            if len(plain) >= self._limit:
+                self._compact()
+            return True
+        return self._add(ident)
+
+    def _compact(self) -> None:
+        """Move the plain set's ids into runs (in order, so that each extends a run)."""
+        plain, self._plain = self._plain or set(), None
+        for ident in sorted(plain, key=_order):
+            self._add(ident)
+
+    def _add(self, ident: str) -> bool:
         head = ident.rstrip(_DIGITS)
         width = len(ident) - len(head)
         if not 0 < width <= _WIDEST:
@@ -107,6 +133,9 @@ class IdSet:
     def __contains__(self, ident: object) -> bool:
         if not isinstance(ident, str):
             return False
+        plain = self._plain
+        if plain is not None:
+            return ident in plain
         head = ident.rstrip(_DIGITS)
         width = len(ident) - len(head)
         if not 0 < width <= _WIDEST:
@@ -115,12 +144,28 @@ class IdSet:
         return runs is not None and int(ident[len(head):]) in runs
 
     def __len__(self) -> int:
+        if self._plain is not None:
+            return len(self._plain)
         return len(self._other) + sum(len(r) for r in self._runs.values())
 
     @property
     def runs(self) -> int:
-        """How many runs and loose ids are held: what the memory grows with."""
+        """How many runs and loose ids are held: what the memory grows with.
+
+        While the set is plain, every id counts as one.
+        """
+        if self._plain is not None:
+            return len(self._plain)
         return len(self._other) + sum(len(r.starts) for r in self._runs.values())
+
+
+def _order(ident: str) -> tuple[str, int, int]:
+    """Numbered ids by head, width and number (the rest after them, unordered)."""
+    head = ident.rstrip(_DIGITS)
+    width = len(ident) - len(head)
+    if not 0 < width <= _WIDEST:
+        return (head, 0, 0)
+    return (head, width, int(ident[len(head):]))
 
 
 __all__ = ["IdSet"]
