@@ -16,9 +16,11 @@ from textwrap import dedent
 import pytest
 
 import mentorrules as mr
+import mentorrules.engine as engine_module
 from mentorrules.activity.models import Event
 from mentorrules.engine import Engine, resolve_as_of, run_check, run_status
 from mentorrules.errors import RowError
+from mentorrules.idset import IdSet
 
 DATA = Path(__file__).parent / "data" / "activity"
 ROSTER = DATA / "roster.csv"
@@ -244,7 +246,10 @@ def test_the_garbage_collector_is_left_as_it_was_found(enabled: bool) -> None:
         (gc.enable if was else gc.disable)()
 
 
-def test_a_log_of_numbered_ids_is_remembered_in_runs_not_one_by_one() -> None:
+def test_a_log_of_numbered_ids_is_remembered_in_runs_not_one_by_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A set of ids is plain up to PLAIN ids; here it moves to runs after 100.
+    monkeypatch.setattr(engine_module, "IdSet", lambda: IdSet(plain=100))
     events = list(mr.read_events(csv_log("\n".join(_many(5000))), PROGRAM))
     engine = Engine(PROGRAM, mr.read_roster(ROSTER, PROGRAM), resolve_as_of(PROGRAM, AS_OF))
     engine.run(events)
