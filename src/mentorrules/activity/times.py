@@ -65,9 +65,9 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
 
 
 _MISSING: Any = object()
-# The two digits of a minute -> the time and the seconds from the start of the hour.
-_MINUTES = {f"{minute:02d}": (timedelta(minutes=minute), float(minute * 60))
-            for minute in range(60)}
+# "HH:MM" -> the time and the seconds from the start of the day.
+_CLOCK = {f"{minute // 60:02d}:{minute % 60:02d}": (timedelta(minutes=minute), float(minute * 60))
+          for minute in range(24 * 60)}
 _RECENT = 1024  # texts kept in TimeParser.recent (few: it should stay in the CPU caches)
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 _fromisoformat = datetime.fromisoformat
@@ -92,10 +92,10 @@ class TimeParser:
       order has several events a minute): :attr:`recent` maps it to the result,
       and a caller may look there before calling :meth:`parse`;
     - a local time written ``YYYY-MM-DDTHH:MM`` (any one character between the day
-      and the hour, as :meth:`datetime.fromisoformat` allows) whose first 14
-      characters were seen before in a time of this shape, in an hour of one
-      offset, is built from what was learnt of that hour and the two digits of
-      the minute, without parsing it again.
+      and the hour, as :meth:`datetime.fromisoformat` allows) whose first 11
+      characters were seen before in a time of this shape, on a day of one
+      offset, is built from what was learnt of that day and the ``HH:MM``,
+      without parsing it again.
 
     An hour holding a daylight-saving change, and anything else unusual
     (whitespace, datetime objects, years out of range) goes through
@@ -103,7 +103,7 @@ class TimeParser:
     same errors.
     """
 
-    __slots__ = ("_days", "_hours", "_last_head", "_last_hour", "_minute_hours", "_offsets",
+    __slots__ = ("_days", "_hours", "_last_day", "_last_head", "_minute_days", "_offsets",
                  "_utc_days", "recent", "tz")
 
     _LIMIT = 200_000  # entries per cache: a bound against hostile input
@@ -117,37 +117,32 @@ class TimeParser:
         # Texts seen lately, with their result: in a log in time order the same
         # minute comes several times in a row. Emptied when full.
         self.recent: dict[str, tuple[datetime, float]] = {}
-        # "YYYY-MM-DDTHH:" of a local time seen in the minute shape, in an hour of one
-        # offset -> (POSIX seconds at the hour's start, the hour's start).
-        self._minute_hours: dict[str, tuple[float, datetime]] = {}
-        self._last_head = ""  # of the hour found last in _minute_hours, and that hour
-        self._last_hour: tuple[float, datetime] | None = None
+        # "YYYY-MM-DDT" of a local time seen in the minute shape, on a day of one
+        # offset -> (POSIX seconds at the day's start, the day's start).
+        self._minute_days: dict[str, tuple[float, datetime]] = {}
+        self._last_head = ""  # of the day found last in _minute_days, and that day
+        self._last_day: tuple[float, datetime] | None = None
 
     def parse(self, value: object) -> tuple[datetime, float]:
         """``(at, ts)`` for ``value``; :class:`TimeError` when :func:`resolve` would raise."""
         if type(value) is str:
+            head = value[:11]
+            if head == self._last_head:  # in a log in time order, mostly the day before
+                day = self._last_day
+            else:
+                day = self._minute_days.get(head)
+                if day is not None:
+                    self._last_head, self._last_day = head, day
+            if day is not None:
+                clock = _CLOCK.get(value[11:])  # None unless the rest is exactly "HH:MM"
+                if clock is not None:
+                    # Wall-clock arithmetic within a day of one offset gives the datetime
+                    # (fields, tzinfo, fold 0) of the text; the sum of two whole floats
+                    # under 2**53 is exact, so ts is float(seconds) as below.
+                    return (day[1] + clock[0], day[0] + clock[1])
             found = self.recent.get(value)
             if found is not None:
                 return found
-            head = value[:14]
-            if head == self._last_head:  # in a log in time order, mostly the hour before
-                hour = self._last_hour
-            else:
-                hour = self._minute_hours.get(head)
-                if hour is not None:
-                    self._last_head, self._last_hour = head, hour
-            if hour is not None:
-                minute = _MINUTES.get(value[14:])  # None unless the text ends in two digits
-                if minute is not None:
-                    # Wall-clock arithmetic within an hour of one offset gives the datetime
-                    # (fields, tzinfo, fold 0) of the text; the sum of two whole floats
-                    # under 2**53 is exact, so ts is float(seconds) as below.
-                    recent = self.recent
-                    found = (hour[1] + minute[0], hour[0] + minute[1])
-                    if len(recent) >= _RECENT:
-                        recent.clear()
-                    recent[value] = found
-                    return found
             try:
                 moment = _fromisoformat(value)
             except ValueError:
@@ -183,13 +178,13 @@ class TimeParser:
                     if len(self.recent) >= _RECENT:
                         self.recent.clear()
                     self.recent[value] = result
-                    if (zone is None and len(value) == 16 and value[4] == value[7] == "-"
-                            and value[13] == ":"
-                            and _MINUTES.get(value[14:], (0, -1.0))[1] == moment.minute * 60
-                            and len(self._minute_hours) < self._LIMIT):
-                        self._minute_hours[value[:14]] = (
-                            float(base + moment.hour * 3600),
-                            _combine(moment, _time(moment.hour), self.tz))
+                    if (zone is None and self._days.get(day) is not None and len(value) == 16
+                            and value[4] == value[7] == "-" and value[13] == ":"
+                            and _CLOCK.get(value[11:], (0, -1.0))[1]
+                            == moment.hour * 3600 + moment.minute * 60
+                            and len(self._minute_days) < self._LIMIT):
+                        self._minute_days[value[:11]] = (
+                            float(base), _combine(moment, _time(0), self.tz))
                     return result
         at = resolve(value, self.tz)
         return at, at.timestamp()
