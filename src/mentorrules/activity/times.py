@@ -148,24 +148,24 @@ class TimeParser:
             except ValueError:
                 moment = None
             if moment is not None:
-                day = moment.toordinal()
+                ordinal = moment.toordinal()
                 zone = moment.tzinfo
                 # base: POSIX seconds at 00:00 of the day (for a day with a change: the
                 # hour's start less `hour` hours), so that every case adds the same.
                 if zone is None:
-                    base = self._days.get(day, _MISSING)
+                    base = self._days.get(ordinal, _MISSING)
                     if base is _MISSING:
-                        base = self._learn_day(moment, day)
+                        base = self._learn_day(moment, ordinal)
                     if base is None:
-                        key = day * 24 + moment.hour
+                        key = ordinal * 24 + moment.hour
                         base = self._hours.get(key, _MISSING)
                         if base is _MISSING:
                             base = self._learn_hour(moment, key)
                     offset: int | None = 0
                 else:
-                    base = self._utc_days.get(day, _MISSING)
+                    base = self._utc_days.get(ordinal, _MISSING)
                     if base is _MISSING:
-                        base = self._learn_utc_day(moment, day)
+                        base = self._learn_utc_day(moment, ordinal)
                     offset = self._offsets.get(zone, _MISSING)
                     if offset is _MISSING:
                         offset = self._learn_offset(moment)
@@ -178,7 +178,7 @@ class TimeParser:
                     if len(self.recent) >= _RECENT:
                         self.recent.clear()
                     self.recent[value] = result
-                    if (zone is None and self._days.get(day) is not None and len(value) == 16
+                    if (zone is None and self._days.get(ordinal) is not None and len(value) == 16
                             and value[4] == value[7] == "-" and value[13] == ":"
                             and _CLOCK.get(value[11:], (0, -1.0))[1]
                             == moment.hour * 3600 + moment.minute * 60
