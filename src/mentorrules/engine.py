@@ -391,7 +391,8 @@ class Monitor:
 
     An evaluator that has ``obligations_of(person_id)`` answers ``status_of``
     directly; for one without it the monitor groups all its obligations by
-    mentor once and recomputes them only after it was fed.
+    mentor once. Either answer is kept until the evaluator is fed again (the
+    rules judge at the fixed ``as_of``, so nothing else changes it).
     """
 
     def __init__(self, program: Program, roster: Roster, as_of: datetime | str | None = None,
@@ -413,7 +414,9 @@ class Monitor:
         self._last: tuple[float, str] = (float("-inf"), "")
         evaluators = self._engine.evaluators
         self._direct = [getattr(e, "obligations_of", None) for e in evaluators]
-        self._grouped: list[dict[str, list[Obligation]]] = [{} for _ in evaluators]
+        # Per evaluator: person -> their obligations (a direct evaluator's answers, or
+        # everyone's grouped once), kept until the evaluator is fed again.
+        self._known: list[dict[str, tuple[Obligation, ...]]] = [{} for _ in evaluators]
         self._stale = [True] * len(evaluators)
         self._wanted_by: dict[str, tuple[int, ...]] = {}
         for i, evaluator in enumerate(evaluators):
@@ -523,18 +526,23 @@ class Monitor:
                              "from the roster")
         found: list[Obligation] = []
         for i, evaluator in enumerate(self._engine.evaluators):
-            direct = self._direct[i]
-            if direct is not None:
-                found.extend(o for o in direct(person_id) if person_id in o.mentors)
-                continue
-            grouped = self._grouped[i]
+            known = self._known[i]
             if self._stale[i]:
-                grouped = self._grouped[i] = {}
-                for obligation in evaluator.obligations():
-                    for mentor in obligation.mentors:
-                        grouped.setdefault(mentor, []).append(obligation)
+                known.clear()
                 self._stale[i] = False
-            found.extend(grouped.get(person_id, ()))
+                if self._direct[i] is None:  # every obligation, grouped by mentor once
+                    grouped: dict[str, list[Obligation]] = {}
+                    for obligation in evaluator.obligations():
+                        for mentor in obligation.mentors:
+                            grouped.setdefault(mentor, []).append(obligation)
+                    known.update((mentor, tuple(mine)) for mentor, mine in grouped.items())
+            mine = known.get(person_id)
+            if mine is None:
+                direct = self._direct[i]
+                mine = () if direct is None else tuple(
+                    o for o in direct(person_id) if person_id in o.mentors)
+                known[person_id] = mine
+            found.extend(mine)
         found.sort(key=Obligation.sort_key)
         return tuple(found)
 
