@@ -11,6 +11,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,6 +157,32 @@ def test_an_entry_point_that_is_not_a_kind_is_refused(tmp_path: Path,
     try:
         with pytest.raises(PluginError, match="is not a rule kind"):
             kinds()
+    finally:
+        sys.modules.pop("peer_hours", None)
+        registry.reset()
+
+
+def test_programs_are_looked_up_once_per_sys_path(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentorrules.program import registry as programs
+
+    calls = []
+    real = programs.entry_points
+
+    def counting(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(programs, "entry_points", counting)
+    monkeypatch.syspath_prepend(str(tmp_path))  # a new path: looked up again
+    assert "umms" in registered()
+    assert "umms" in registered()
+    load_program("umms")
+    assert len(calls) == 1
+    install(tmp_path / "site", monkeypatch)  # a plug-in on the path: found at the next call
+    try:
+        assert "peerschool" in registered()
+        assert len(calls) == 2
     finally:
         sys.modules.pop("peer_hours", None)
         registry.reset()

@@ -7,11 +7,16 @@ A package makes a program loadable by name with an entry point in the
     myschool = "my_package.programs:MYSCHOOL"   # a path or importlib.resources file
 
 mentorrules registers ``umms`` and ``medmentors`` the same way.
+
+The entry points are looked up once per ``sys.path`` (a look-up scans every
+installed distribution, several milliseconds); a plug-in put on the path later
+is found at the next call.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from importlib.resources.abc import Traversable
@@ -41,8 +46,19 @@ class ProgramEntry:
         return str(self.resource)
 
 
+_found: tuple[tuple[str, ...], dict[str, ProgramEntry]] | None = None
+
+
 def registered() -> dict[str, ProgramEntry]:
     """Every program registered through the ``mentorrules.programs`` entry points."""
+    global _found
+    path = tuple(sys.path)
+    if _found is None or _found[0] != path:
+        _found = (path, _discover())
+    return dict(_found[1])
+
+
+def _discover() -> dict[str, ProgramEntry]:
     found: dict[str, ProgramEntry] = {}
     for point in entry_points(group=GROUP):
         if point.name in found:
