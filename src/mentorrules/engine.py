@@ -5,9 +5,10 @@ evaluators of the rules that want their type; each evaluator keeps state per
 subject, not per event. A log that is already in time order streams: memory
 grows with the number of people, not of events. The one record of every event
 is the set of accepted ids (exact uniqueness and "``reply_to`` names an
-earlier event" need it), an :class:`~mentorrules.idset.IdSet`: numbered ids
-(``e0000123``, ``81734``) cost a few runs of numbers whatever their count, and
-only ids without a number (UUIDs) cost about 90 bytes each. When an event
+earlier event" need it), an :class:`~mentorrules.idset.IdSet`: a plain set up
+to 65,536 ids, then numbered ids (``e0000123``, ``81734``) cost a few runs of
+numbers whatever their count, and only ids without a number (UUIDs) cost about
+90 bytes each. When an event
 arrives out of order the engine starts again on the sorted log (re-reading a
 file, or the events it kept from a one-shot iterator), sorting it once, and
 notes that in the report.
