@@ -136,6 +136,32 @@ def test_one_mentee_told_is_enough_for_the_encouragement() -> None:
     assert check(NOTICE, rows, as_of="2025-12-01") == ()
 
 
+def test_telling_the_mentors_and_mentees_of_another_cohort_tells_no_one_it_asks_about() -> None:
+    rows = """
+        a1,absence,2025-11-01T09:00,2025-11-03T08:00,2025-11-08T00:00,p-a,p-c;p-d;s-04;p-a,,,,
+    """
+    found = check(NOTICE, rows, as_of="2025-12-01")
+    assert brief(found) == [("p-a", "c1", "error", ("a1",)), ("p-a", "c1", "info", ("a1",))]
+    assert found[0].details["missing"] == ["p-b"]
+
+
+def test_a_mentor_of_two_cohorts_tells_each_partner_and_each_cohorts_mentees(
+        tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER.read_text(encoding="utf-8").replace(
+        "p-c,Cat Reyes,mentor,M3,south,MD,c2,", "p-c,Cat Reyes,mentor,M3,south,MD,c2;c3,") + (
+        "p-e,Em Ito,mentor,M4,south,MD,c3,\ns-06,Gus Hale,mentee,M1,south,MD,c3,\n"
+        "f-3,Dr Holt,faculty,,south,,c3,\n"), encoding="utf-8")
+    rows = """
+        a1,absence,2025-11-01T09:00,2025-11-03T08:00,2025-11-08T00:00,p-c,p-d;s-04,,,,
+        a2,absence,2025-11-04T09:00,2025-11-03T08:00,2025-11-08T00:00,p-c,p-e;s-05,,,,
+    """
+    found = check(NOTICE, rows, as_of="2025-12-01", roster=roster)
+    assert brief(found) == [("p-c", "c3", "error", ("a1", "a2")),
+                            ("p-c", "c3", "info", ("a1", "a2"))]
+    assert "reached p-e on Tue 4 Nov 09:00, 25 hours after it started" in found[0].message
+
+
 def test_a_mentor_without_a_partner_has_no_one_to_tell_but_the_mentees() -> None:
     solo = mr.load_program("medmentors").model_copy(update={"rules": program("""
         rules:

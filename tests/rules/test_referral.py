@@ -205,6 +205,18 @@ def test_a_referral_naming_a_concern_it_cannot_answer_says_why_in_the_finding() 
         "of s-a1 and did not hear the concern" in finding.message
 
 
+def test_a_referral_naming_a_concern_already_referred_answers_and_notes_nothing() -> None:
+    log = [RAISED,
+           referred("r1", "2025-10-03T08:30", "m3-a", "administrator", reply_to="c1"),
+           referred("r2", "2025-10-03T09:00", "m3-a", "dean", topic="standing", reply_to="c1"),
+           said("c6", "2025-10-05T09:00", "s-a1", "m3-a"),
+           referred("r3", "2025-10-05T10:00", "m3-a", "administrator", reply_to="c1")]
+
+    assert breached(log, as_of="2025-11-01") == {"s-a1/c6"}
+    [first] = [o for o in duties(log, as_of="2025-11-01") if o.state == "met"]
+    assert first.evidence == ("c1", "r1")
+
+
 def test_a_referral_before_the_concern_does_not_answer_it() -> None:
     log = [referred("r0", "2025-10-01T08:30", "m3-a", "administrator"), RAISED]
 

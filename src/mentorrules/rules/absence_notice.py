@@ -89,15 +89,21 @@ class Options(RuleOptions):
 
 
 class _Absence:
-    """One absence of one mentor, with the first time each person was told of it."""
+    """One absence of one mentor: when each partner was first told, which units' mentees were.
 
-    __slots__ = ("end", "mentor", "notices", "start", "told")
+    Only what the findings ask is kept (a notice to a unit's fifteen mentees would
+    otherwise keep fifteen times): the time for each other mentor of the absent
+    mentor's regular units, and the units of which some mentee was told.
+    """
+
+    __slots__ = ("end", "mentor", "notices", "reached", "start", "told")
 
     def __init__(self, mentor: str, start: datetime, end: datetime) -> None:
         self.mentor = mentor
         self.start = start
         self.end = end
-        self.told: dict[str, float] = {}
+        self.told: dict[str, float] = {}  # partner -> when first told
+        self.reached: tuple[str, ...] = ()  # units some mentee of which was told
         self.notices: list[str] = []
 
 
@@ -121,6 +127,7 @@ class AbsenceNotice:
 
     def feed_batch(self, events: Sequence[Event]) -> None:
         units_of_mentor = self.index.regular_units_of_mentor
+        mentors_of_unit, mentees_of_unit = self.index.mentors_of_unit, self.index.mentees_of_unit
         absences = self.absences
         months = self.months
         if events and events[-1].ts > self.until:  # events after as_of are ignored
@@ -142,7 +149,14 @@ class AbsenceNotice:
             absence.notices.append(event.id)
             told = absence.told
             for person in event.recipients:
-                told.setdefault(person, event.ts)
+                if person == mentor or person in told:
+                    continue
+                for unit in units_of_mentor[mentor]:
+                    if person in mentors_of_unit[unit]:
+                        told[person] = event.ts
+                        break
+                    if person in mentees_of_unit[unit] and unit not in absence.reached:
+                        absence.reached += (unit,)
 
     # ------------------------------------------------------------------ results
 
@@ -215,7 +229,7 @@ class AbsenceNotice:
         if severity == "ignore" or start_ts > self.until:
             return
         mentees = self.index.mentees_of_unit.get(unit, ())
-        if not mentees or any(m in absence.told for m in mentees):
+        if not mentees or unit in absence.reached:
             return
         yield self.context.finding(
             self.spec,

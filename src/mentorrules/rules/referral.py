@@ -146,10 +146,8 @@ class _Concern:
     deadline_ts: float
     first_event: str
     unit: str | None
-    owers: frozenset[str]
-    remind: tuple[str, ...]
-    allowed: frozenset[str]
-    faculty: tuple[str, ...]
+    remind: tuple[str, ...]  # the mentors who owe it: the mentee's and those who heard it
+    faculty: tuple[str, ...]  # the unit's faculty mentors, when the topic allows them
     events: list[str] = field(default_factory=list)
     referral: str = ""
     referral_ts: float = 0.0
@@ -193,7 +191,8 @@ class ReferralEvaluator:
                 self._home[mentee] = (unit.id, unit.mentors, unit.faculty)
         self._concerns: list[_Concern] = []
         self._latest: dict[tuple[str, str], _Concern] = {}  # (mentee, topic) -> last concern
-        self._by_event: dict[str, list[_Concern]] = {}  # raising event id -> its concerns
+        # raising event id -> its concerns, while one of them is not referred
+        self._by_event: dict[str, list[_Concern]] = {}
         self._open: dict[str, list[_Concern]] = {}  # topic -> open concerns, oldest first
         self._unknown: dict[tuple[str, str], list[str]] = {}  # (topic, sender) -> referral ids
 
@@ -260,12 +259,10 @@ class ReferralEvaluator:
                 continue
             unit, mentors, faculty = self._home.get(mentee, (None, (), ()))
             remind = tuple(dict.fromkeys((*mentors, *involved)))
-            allowed = topic.fixed | frozenset(faculty) if topic.unit_faculty else topic.fixed
             concern = _Concern(
                 mentee=mentee, topic=topic, opened_ts=event.ts,
                 deadline_ts=event.ts + topic.within, first_event=event.id, unit=unit,
-                owers=frozenset(remind), remind=remind, allowed=allowed,
-                faculty=faculty if topic.unit_faculty else (), events=[event.id],
+                remind=remind, faculty=faculty if topic.unit_faculty else (), events=[event.id],
             )
             self._concerns.append(concern)
             self._latest[(mentee, topic.id)] = concern
@@ -283,20 +280,22 @@ class ReferralEvaluator:
         if event.reply_to:
             # The referral names the event that raised the concern: answer exactly that.
             named = [c for c in self._by_event.get(event.reply_to, ()) if not c.referral]
-            candidates = [c for c in named if c.topic is topic and sender in c.owers]
+            candidates = [c for c in named if c.topic is topic and sender in c.remind]
             groups = [candidates] if candidates else []
             for concern in named:  # it names a concern it cannot answer: say why there
                 if concern.topic is not topic:
                     concern.refused.append((event.id, "topic", topic.id))
-                elif sender not in concern.owers:
+                elif sender not in concern.remind:
                     concern.refused.append((event.id, "referrer", sender))
         else:
-            mine = [c for c in opened if sender in c.owers]
+            mine = [c for c in opened if sender in c.remind]
             order = dict.fromkeys(c.first_event for c in mine)
             groups = [[c for c in mine if c.first_event == first] for first in order]
         recipients = set(event.recipients)
         for group in groups:
-            accepted = [c for c in group if recipients & c.allowed]
+            # to a target of the topic, or to the unit's faculty mentor when that counts
+            accepted = [c for c in group if not (recipients.isdisjoint(c.topic.fixed)
+                                                 and recipients.isdisjoint(c.faculty))]
             if accepted:
                 for concern in accepted:
                     concern.referral = event.id
@@ -304,10 +303,21 @@ class ReferralEvaluator:
                     concern.referrer = sender
                     concern.referred_to = event.recipients
                     opened.remove(concern)
+                self._forget_referred(accepted)
                 return
         if groups:  # went to a target this topic does not allow: note it on the oldest
             for concern in groups[0]:
                 concern.refused.append((event.id, "target", ", ".join(event.recipients)))
+
+    def _forget_referred(self, referred: list[_Concern]) -> None:
+        """Drop the raising events whose concerns are all referred now: a referral naming
+        one finds nothing left to answer there, with or without its entry."""
+        by_event = self._by_event
+        for concern in referred:
+            for raising in concern.events:
+                raised = by_event.get(raising)
+                if raised is not None and all(c.referral for c in raised):
+                    del by_event[raising]
 
     # ------------------------------------------------------------------ results
 

@@ -72,6 +72,7 @@ answered after 49 hours is late by one hour.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Literal
@@ -117,12 +118,12 @@ class _Window:
     __slots__ = ("answer_id", "answer_ts", "answerers", "channel", "deadline", "mentee",
                  "mentors", "message", "owner", "partners", "period", "ts", "unit")
 
-    def __init__(self, event: Event, mentee: str, unit: str, mentors: tuple[str, ...],
-                 answerers: frozenset[str], partners: frozenset[str], deadline: float,
-                 period: str, owner: str = "") -> None:
-        self.message = event.id
-        self.ts = event.ts
-        self.channel = event.channel
+    def __init__(self, message: str, ts: float, channel: str, mentee: str, unit: str,
+                 mentors: tuple[str, ...], answerers: frozenset[str], partners: frozenset[str],
+                 deadline: float, period: str, owner: str = "") -> None:
+        self.message = message
+        self.ts = ts
+        self.channel = channel
         self.mentee = mentee
         self.unit = unit
         self.mentors = mentors
@@ -133,6 +134,55 @@ class _Window:
         self.period = period
         self.answer_id = ""
         self.answer_ts = 0.0
+
+
+class _LateAnswers:
+    """The windows answered late, kept until their findings are made (one finding each).
+
+    The one record of this rule that grows with the log rather than the people: a
+    late answer is a lapse, and its finding cites both messages. So the windows are
+    not kept whole (about 360 bytes each, with their times as float objects) but in
+    columns, about 230 bytes a window, half of it the text of the two ids: the ids,
+    the two times in an array of doubles, and the mentee, unit, mentors, month and
+    channel, strings and tuples shared with the roster, the months and every other
+    window of the same people. :meth:`windows` gives them back as they were, in the
+    order they were answered.
+    """
+
+    __slots__ = ("channels", "ids", "mentees", "mentors", "periods", "times", "units")
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []  # a message's id, its answer's id, the next message's, ...
+        self.times = array("d")  # a message's time, its answer's, the next message's, ...
+        self.mentees: list[str] = []
+        self.units: list[str] = []
+        self.mentors: list[tuple[str, ...]] = []
+        self.periods: list[str] = []
+        self.channels: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.mentees)
+
+    def add(self, window: _Window, answer: Event) -> None:
+        self.ids += (window.message, answer.id)
+        self.times.extend((window.ts, answer.ts))
+        self.mentees.append(window.mentee)
+        self.units.append(window.unit)
+        self.mentors.append(window.mentors)
+        self.periods.append(window.period)
+        self.channels.append(window.channel)
+
+    def windows(self, within: float) -> Iterator[_Window]:
+        """Each late window, answered (its deadline ``within`` after it opened, as ever)."""
+        ids, times = self.ids, self.times
+        for i, (mentee, unit, mentors, period, channel) in enumerate(zip(
+                self.mentees, self.units, self.mentors, self.periods, self.channels,
+                strict=True)):
+            ts = times[2 * i]
+            window = _Window(ids[2 * i], ts, channel, mentee, unit, mentors, _NOBODY, _NOBODY,
+                             ts + within, period)
+            window.answer_id, window.answer_ts = ids[2 * i + 1], times[2 * i + 1]
+            yield window
 
 
 class ReplyWindow:
@@ -158,9 +208,13 @@ class ReplyWindow:
         # units written to -> (the window's unit, its mentors, who may answer): one
         # entry per combination of units met, shared by every window it opens
         self._groups: dict[tuple[str, ...], tuple[str, tuple[str, ...], frozenset[str]]] = {}
+        # with duty mentor: (mentor, units shared with the mentee) -> (mentors, answerers,
+        # partners), shared the same way
+        self._owed: dict[tuple[str, tuple[str, ...]],
+                         tuple[tuple[str, ...], frozenset[str], frozenset[str]]] = {}
         self.by_mentee: dict[str, list[_Window]] = {}
         self.by_message: dict[str, list[_Window]] = {}
-        self.late: list[_Window] = []
+        self.late = _LateAnswers()
         self.recent: list[_Window] = []  # answered on time, deadline still ahead of as_of
 
     # ------------------------------------------------------------------ hot path
@@ -227,8 +281,8 @@ class ReplyWindow:
                 group = self._groups.get(addressed)
                 if group is None:
                     group = self._groups[addressed] = self._group(addressed)
-                window = _Window(event, sender, group[0], group[1], group[2], _NOBODY,
-                                 ts + self.within, period)
+                window = _Window(event.id, ts, event.channel, sender, group[0], group[1],
+                                 group[2], _NOBODY, ts + self.within, period)
                 waiting = by_mentee.get(sender)
                 if waiting is None:
                     by_mentee[sender] = [window]
@@ -256,11 +310,11 @@ class ReplyWindow:
                 if not units or mentor in seen:
                     continue
                 seen.add(mentor)
-                partners = frozenset(
-                    m for u in units for m in self.index.mentors_of_unit[u] if m != mentor
-                )
-                opened.append(_Window(event, mentee, units[0], (mentor,), frozenset((mentor,)),
-                                      partners, deadline, period, owner=mentor))
+                owed = self._owed.get((mentor, units))
+                if owed is None:
+                    owed = self._owed[mentor, units] = self._owing(mentor, units)
+                opened.append(_Window(event.id, event.ts, event.channel, mentee, units[0],
+                                      *owed, deadline, period, owner=mentor))
         else:
             written: dict[str, None] = {}  # the units written to, in order
             for mentor in event.recipients:
@@ -273,11 +327,19 @@ class ReplyWindow:
                 if group is None:
                     group = self._groups[addressed] = self._group(addressed)
                 unit, mentors, answerers = group
-                opened.append(_Window(event, mentee, unit, mentors, answerers,
-                                      _NOBODY, deadline, period))
+                opened.append(_Window(event.id, event.ts, event.channel, mentee, unit, mentors,
+                                      answerers, _NOBODY, deadline, period))
         if opened:
             self.by_mentee.setdefault(mentee, []).extend(opened)
             self.by_message[event.id] = opened
+
+    def _owing(self, mentor: str, units: tuple[str, ...]
+               ) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+        """With duty ``mentor``: a window's mentors, answerers and covering partners."""
+        partners = frozenset(
+            m for u in units for m in self.index.mentors_of_unit[u] if m != mentor
+        )
+        return (mentor,), frozenset((mentor,)), partners
 
     def _group(self, addressed: tuple[str, ...]) -> tuple[str, tuple[str, ...], frozenset[str]]:
         """The window's unit (the first regular one written to), mentors and answerers."""
@@ -310,8 +372,6 @@ class ReplyWindow:
                     self._close(window, event)
 
     def _close(self, window: _Window, answer: Event) -> None:
-        window.answer_id = answer.id
-        window.answer_ts = answer.ts
         mine = self.by_mentee[window.mentee]
         mine.remove(window)
         if not mine:
@@ -321,8 +381,10 @@ class ReplyWindow:
         if not siblings:
             del self.by_message[window.message]
         if answer.ts - window.ts > self.within:
-            self.late.append(window)
+            self.late.add(window, answer)
         elif window.deadline > self.until:
+            window.answer_id = answer.id
+            window.answer_ts = answer.ts
             self.recent.append(window)
 
     # ------------------------------------------------------------------ results
@@ -336,7 +398,7 @@ class ReplyWindow:
 
     def findings(self) -> Iterator[Finding]:
         rule = f"; replies are due within {elapsed(self.within)}{why(self.spec)}"
-        for window in self.late:
+        for window in self.late.windows(self.within):
             took = window.answer_ts - window.ts
             yield self._finding(
                 window,
