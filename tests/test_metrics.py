@@ -9,6 +9,7 @@ s-b1. Three mentees and five mentors in all.
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,26 @@ def test_the_text_report_prints_the_metrics_as_tables() -> None:
     assert "  voluntary one-to-one meetings: 0 (3 mentees, 5 mentors)" in lines
     assert "  text                       1    3.5h      3.5h           0" in lines
     assert "  refer                   100.0%                 100.0%" in lines
+
+
+def test_a_month_busier_than_the_mentees_are_many_counts_every_contact() -> None:
+    # More contacts in a month than the collector lists before folding them into a count
+    # and a set (and more than the engine hands over in one list): nothing is lost.
+    rng = random.Random(7)
+    writers = {"2025-09": (("m3-a", "s-a1"), ("m4-a", "s-a1"), ("m3-b", "s-b1")),
+               "2025-10": (("m3-a", "s-a1;s-a2"), ("mp-1", "s-a2"), ("m4-b", "s-b1"))}
+    log: list[dict[str, Any]] = []
+    contacts = dict.fromkeys(writers, 0)
+    for month, pairs in writers.items():
+        for n in range(6000):
+            who, to = rng.choice(pairs)
+            at = f"{month}-{1 + n * 28 // 6000:02d}T{8 + n % 12:02d}:{n % 60:02d}"
+            log.append(msg(f"{month}-{n:04d}", at, who, to))
+            contacts[month] += len(to.split(";"))
+    log.sort(key=lambda event: (event["at"], event["id"]))
+
+    found = metrics(log, as_of="2025-11-15T12:00")["contacts_per_mentee_per_month"]
+
+    assert found["2025-09"] == {"mean": round(contacts["2025-09"] / 3, 2), "reached_pct": 66.7}
+    assert found["2025-10"] == {"mean": round(contacts["2025-10"] / 3, 2), "reached_pct": 100.0}
+    assert found["2025-11"] == {"mean": 0.0, "reached_pct": 0.0}
