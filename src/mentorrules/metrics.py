@@ -35,10 +35,11 @@ Months listed are those that overlap a term and have begun by ``as_of``, and
 any other month with activity. Events after ``as_of`` are not counted. State
 is kept per person and per month (the month being counted lists the mentee of
 each of its contacts, one list entry a contact, cheaper than a count per mentee;
-the list is folded into a count and a set of the mentees reached when it grows
-longer than there are mentees, and when the month ends); the reply times are kept as a count per
-distinct delay (exact: the median and 90th percentile are those of the full
-list of delays), so they grow with how many delays differ, not with the log.
+when it grows by more entries than there are mentees it is folded to each mentee
+once and a count of the others, and it is summed up when the month ends); the
+reply times are kept as a count per distinct delay (exact: the median and 90th
+percentile are those of the full list of delays), so they grow with how many
+delays differ, not with the log.
 
 ``feed_batch`` takes the events in lists (as the rules do, see
 :mod:`mentorrules.rules.base`); ``feed(event)`` is ``feed_batch((event,))``.
@@ -82,11 +83,12 @@ class MetricsCollector:
         self._meetings: dict[str, list[int]] = {}  # month -> [group, individual]
         self._month = ""  # the month being counted
         self._lo, self._hi = 0.0, 0.0  # its start and end timestamps
-        self._contacts: list[str] = []  # the mentee of each contact in self._month, lately
-        # ... and of the contacts before those, folded in once the list outgrew the mentees
-        # (so a month costs at most about two entries a mentee, however busy it is)
-        self._folded = 0  # how many
-        self._reached: set[str] = set()  # which mentees
+        # The mentee of each contact in self._month, but for those folded away: once the
+        # list grows by more than there are mentees, it keeps each mentee once and counts
+        # the rest (so a month costs at most about two entries a mentee, however busy)
+        self._contacts: list[str] = []
+        self._folded = 0  # contacts of the month counted but no longer listed
+        self._listed = 0  # entries of the list at the last fold
         self._fold_at = max(1024, len(self._mentees))
         self._contact_months: dict[str, tuple[int, int]] = {}  # month -> (contacts, reached)
         self._waiting: dict[str, list[tuple[str, str, float]]] = {}  # mentee -> messages
@@ -165,7 +167,7 @@ class MetricsCollector:
                             asked.append(entry)
                         waiting_ids[event.id] = sender
                         break
-        if len(self._contacts) > self._fold_at:
+        if len(self._contacts) > self._listed + self._fold_at:
             self._fold()
 
     def _meeting(self, event: Event, ts: float) -> None:
@@ -205,16 +207,17 @@ class MetricsCollector:
         if not self._month:
             return
         total, reached = self._contact_months.get(self._month, (0, 0))
-        self._fold()
-        self._contact_months[self._month] = (total + self._folded, reached + len(self._reached))
-        self._folded = 0
-        self._reached = set()
+        self._contact_months[self._month] = (total + self._folded + len(self._contacts),
+                                             reached + len(set(self._contacts)))
+        self._contacts = []
+        self._folded = self._listed = 0
 
     def _fold(self) -> None:
-        """Count the listed contacts of the month being counted into its totals."""
-        self._folded += len(self._contacts)
-        self._reached.update(self._contacts)
-        self._contacts = []
+        """List each mentee reached in the month so far once; count the other entries."""
+        distinct = list(set(self._contacts))
+        self._folded += len(self._contacts) - len(distinct)
+        self._contacts = distinct
+        self._listed = len(distinct)
 
     # ------------------------------------------------------------------ result
 
