@@ -341,7 +341,7 @@ _CHANNEL_WORDS = {"in_person": "in person", "video": "by video", "phone": "by ph
 def when(moment: datetime) -> str:
     """``Fri 31 Oct 14:05`` (locale-independent, in the moment's own zone)."""
     return (f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} "
-            f"{moment:%H:%M}")
+            f"{moment.hour:02d}:{moment.minute:02d}")  # strftime is five times slower
 
 
 def channel_noun(channel: str) -> str:
