@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 from textwrap import dedent
+from typing import Any
 
 import pytest
 
@@ -242,6 +243,37 @@ def test_the_garbage_collector_is_left_as_it_was_found(enabled: bool) -> None:
         assert seen
         assert not any(seen)  # paused while the events stream
         assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_findings_and_obligations_are_made_with_the_collector_paused_too(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen: list[bool] = []
+    findings, obligations = Engine.findings, Engine.obligations
+
+    def watched_findings(self: Engine) -> tuple[Any, ...]:
+        seen.append(gc.isenabled())
+        return findings(self)
+
+    def watched_obligations(self: Engine) -> tuple[Any, ...]:
+        seen.append(gc.isenabled())
+        return obligations(self)
+
+    monkeypatch.setattr(Engine, "findings", watched_findings)
+    monkeypatch.setattr(Engine, "obligations", watched_obligations)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        roster = mr.read_roster(ROSTER, PROGRAM)
+        events = list(mr.read_events(csv_log(LOG), PROGRAM))
+        as_of = resolve_as_of(PROGRAM, AS_OF)
+        run_check(PROGRAM, roster, events, as_of)
+        run_status(PROGRAM, roster, events, as_of)
+        assert seen == [False, False]
+        assert gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
 

@@ -18,8 +18,9 @@ for the evaluators that have it; ``feed`` one by one for the others), which
 saves a Python call per event and rule. While the events stream, the cyclic
 garbage collector is paused, as :mod:`timeit` pauses it: the engine makes no
 reference cycles per event, so the collector would only walk the rules' state
-over and over (a sixth of a large check). It is switched back on at the end,
-if it was on.
+over and over (a sixth of a large check). :func:`run_check` and
+:func:`run_status` keep it paused while the findings and obligations are made
+too. It is switched back on at the end, if it was on.
 
 Before an event reaches the rules the engine checks what only the roster can
 tell: the people it names exist, its id is unique, and ``reply_to`` names an
@@ -597,35 +598,37 @@ def run_check(program: Program, roster: Roster, events: Iterable[Event] | None,
             rules = "activity rule" if len(skipped) == 1 else "activity rules"
             engine.notes.append(f"no activity log given: {len(skipped)} {rules} not "
                                 f"checked ({', '.join(skipped)})")
-    engine.run(events)
-    log = events if isinstance(events, EventLog) else None
-    findings = engine.findings()
-    collector = engine.observers[0] if engine.observers else None
-    assert collector is None or isinstance(collector, MetricsCollector)
-    return Report(
-        program=program.id,
-        as_of=as_of,
-        findings=findings,
-        rows=_rows(roster, log, engine),
-        rejected=_rejected(roster, log, engine),
-        notes=tuple(engine.notes),
-        metrics=collector.result(findings) if collector is not None else None,
-    )
+    with _collector_paused():  # the findings too: tens of thousands of objects, no cycles
+        engine.run(events)
+        log = events if isinstance(events, EventLog) else None
+        findings = engine.findings()
+        collector = engine.observers[0] if engine.observers else None
+        assert collector is None or isinstance(collector, MetricsCollector)
+        return Report(
+            program=program.id,
+            as_of=as_of,
+            findings=findings,
+            rows=_rows(roster, log, engine),
+            rejected=_rejected(roster, log, engine),
+            notes=tuple(engine.notes),
+            metrics=collector.result(findings) if collector is not None else None,
+        )
 
 
 def run_status(program: Program, roster: Roster, events: Iterable[Event] | None,
                as_of: datetime) -> Status:
     """Every obligation's next due time and state, soonest first."""
     engine = Engine(program, roster, as_of)
-    engine.run(events)
-    log = events if isinstance(events, EventLog) else None
-    return Status(
-        program=program.id,
-        as_of=as_of,
-        obligations=engine.obligations(),
-        rows=_rows(roster, log, engine),
-        rejected=_rejected(roster, log, engine),
-    )
+    with _collector_paused():
+        engine.run(events)
+        log = events if isinstance(events, EventLog) else None
+        return Status(
+            program=program.id,
+            as_of=as_of,
+            obligations=engine.obligations(),
+            rows=_rows(roster, log, engine),
+            rejected=_rejected(roster, log, engine),
+        )
 
 
 __all__ = ["Engine", "Monitor", "Observer", "resolve_as_of", "run_check", "run_status"]
