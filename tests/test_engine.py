@@ -247,6 +247,26 @@ def test_the_garbage_collector_is_left_as_it_was_found(enabled: bool) -> None:
         (gc.enable if was else gc.disable)()
 
 
+@pytest.mark.parametrize("plain", [0, 1, 3, 40, 10_000])
+def test_duplicates_and_replies_are_judged_alike_before_and_after_the_ids_move_to_runs(
+        plain: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stream puts ids straight into the plain set while it has room, then uses runs."""
+    monkeypatch.setattr(engine_module, "IdSet", lambda: IdSet(plain=plain))
+    rows = []
+    for i, row in enumerate(_many(80)):
+        rows += [row, row] if i in (2, 39, 41, 70) else [row]  # an id used twice
+    for i in (10, 45, 75):  # a reply to an earlier event, and one to no event
+        rows.append(f"r{i},message,2025-10-01T{2:02d}:{i % 60:02d},,,p-a,s-01,text,,n{i:05d},")
+        rows.append(f"q{i},message,2025-10-01T{2:02d}:{i % 60:02d},,,p-a,s-01,text,,z{i},")
+    events = list(mr.read_events(csv_log("\n".join(rows)), PROGRAM))
+    engine = Engine(PROGRAM, mr.read_roster(ROSTER, PROGRAM), resolve_as_of(PROGRAM, AS_OF))
+    engine.run(events)
+    assert sorted(r.id or "" for r in engine.rejected) == [
+        "n00002", "n00039", "n00041", "n00070", "q10", "q45", "q75"]
+    assert engine.used == 80 + 3
+    assert len(engine._seen_ids) == 83
+
+
 def test_findings_and_obligations_are_made_with_the_collector_paused_too(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import gc

@@ -73,3 +73,17 @@ def test_a_small_set_is_plain_until_it_fills_then_moves_into_runs() -> None:
     assert "msg-0999" in ids
     assert "msg-1000" not in ids
     assert "msg-999" not in ids
+
+
+def test_room_lends_the_plain_set_until_one_id_before_it_fills() -> None:
+    ids = IdSet(plain=4)
+    plain, room = ids.room()
+    assert room == 3
+    plain.add("e1")
+    assert "e1" in ids
+    assert ids.room()[1] == 2
+    for n in (2, 3, 4):
+        assert ids.add(f"e{n}")
+    assert ids.room() == (set(), 0)  # runs now: add and in only
+    assert ids.runs == 1
+    assert not ids.add("e1")

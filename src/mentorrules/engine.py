@@ -274,6 +274,7 @@ class Engine:
         """
         seen = self._seen_ids
         remember = seen.add
+        plain, room = seen.room()  # while room lasts, ids go straight into the plain set
         people = self.roster.people
         targets = self._targets
         used = 0
@@ -302,7 +303,8 @@ class Engine:
                 for ready in group:
                     sender = ready.sender
                     reply_to = ready.reply_to
-                    if (sender and sender not in people) or (reply_to and reply_to not in seen):
+                    if (sender and sender not in people) or (reply_to and reply_to not in (
+                            plain if room else seen)):
                         self._reject(ready, self._problem(ready) or "refused")
                         continue
                     for person in ready.recipients:
@@ -311,7 +313,14 @@ class Engine:
                             self._reject(ready, self._problem(ready) or "refused")
                             break
                     else:
-                        if not remember(ready.id):
+                        if room:
+                            ident = ready.id
+                            if ident in plain:
+                                self._reject(ready, self._problem(ready) or "refused")
+                                continue
+                            plain.add(ident)
+                            room -= 1
+                        elif not remember(ready.id):
                             self._reject(ready, self._problem(ready) or "refused")
                             continue
                         used += 1

@@ -101,6 +101,18 @@ class IdSet:
             return True
         return self._add(ident)
 
+    def room(self) -> tuple[set[str], int]:
+        """For a hot loop: the plain set, and how many ids it may take directly.
+
+        While the set is plain, a caller may test ``ident in plain`` and, for at
+        most ``room`` new ids, ``plain.add(ident)`` itself, saving a call per id;
+        after that (and once the set keeps runs: ``room`` is then 0) it must use
+        :meth:`add` and ``in`` on this object.
+        """
+        if self._plain is None:
+            return set(), 0
+        return self._plain, max(0, self._limit - 1 - len(self._plain))
+
     def _compact(self) -> None:
         """Move the plain set's ids into runs (in order, so that each extends a run)."""
         plain, self._plain = self._plain or set(), None
