@@ -220,6 +220,7 @@ class Engine:
         return True
 
     def _refused(self, event: Event) -> bool:
+        """Reject ``event`` with the reason :meth:`_problem` gives; False, for ``feed``."""
         self._reject(event, self._problem(event) or "refused")
         return False
 
@@ -305,23 +306,23 @@ class Engine:
                     reply_to = ready.reply_to
                     if (sender and sender not in people) or (reply_to and reply_to not in (
                             plain if room else seen)):
-                        self._reject(ready, self._problem(ready) or "refused")
+                        self._refused(ready)
                         continue
                     for person in ready.recipients:
                         if person not in people and (person not in targets
                                                      or ready.type != "referral"):
-                            self._reject(ready, self._problem(ready) or "refused")
+                            self._refused(ready)
                             break
                     else:
                         if room:
                             ident = ready.id
                             if ident in plain:
-                                self._reject(ready, self._problem(ready) or "refused")
+                                self._refused(ready)
                                 continue
                             plain.add(ident)
                             room -= 1
                         elif not remember(ready.id):
-                            self._reject(ready, self._problem(ready) or "refused")
+                            self._refused(ready)
                             continue
                         used += 1
                         keep(ready)

@@ -55,12 +55,12 @@ from typing import Any
 from mentorrules.activity.models import Event
 from mentorrules.report import Finding
 from mentorrules.rules._activity import roster_index, upto
-from mentorrules.rules.base import Context
+from mentorrules.rules.base import BatchFed, Context
 
 _BREACHING = frozenset({"error", "warning"})
 
 
-class MetricsCollector:
+class MetricsCollector(BatchFed):
     """Watches messages and meetings; ``result(findings)`` gives the metrics table."""
 
     wants: frozenset[str] = frozenset({"message", "meeting"})
@@ -108,9 +108,6 @@ class MetricsCollector:
         moment = self.context.localize(ts)
         self._lo = self._hi = ts  # outside the evaluated months: look it up each time
         return moment.strftime("%Y-%m")
-
-    def feed(self, event: Event) -> None:
-        self.feed_batch((event,))
 
     def feed_batch(self, events: Sequence[Event]) -> None:
         if events and events[-1].ts > self._as_of_ts:  # events after as_of are not counted

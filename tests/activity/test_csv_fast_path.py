@@ -30,16 +30,7 @@ from mentorrules.activity.readers import COLUMNS, REQUIRED, EventLog
 from mentorrules.errors import MentorRulesError, RowError
 from mentorrules.tabular import BadRow, FieldRows, Header, ReadLimits, line_cap, read_rows
 
-PROGRAM = mr.load_program_text("""
-id: fast-path-test
-title: Fast path test
-timezone: America/New_York
-calendar:
-  year: 2025-2026
-  terms: [{id: fall, start: 2025-08-04, end: 2025-12-19}]
-levels: [M1, M3, M4]
-units: {mentors: {M3: 1, M4: 1}, mentees: {levels: [M1], min: 1, max: 15}}
-""")
+PROGRAM = mr.load_program(Path(__file__).parents[1] / "data" / "activity" / "readers.yaml")
 HEADER = ",".join(COLUMNS)
 
 

@@ -33,16 +33,7 @@ from mentorrules.activity.readers import (
 from mentorrules.errors import UsageError
 from mentorrules.tabular import BadRow, read_rows
 
-PROGRAM = mr.load_program_text("""
-id: readers-test
-title: Readers test
-timezone: America/New_York
-calendar:
-  year: 2025-2026
-  terms: [{id: fall, start: 2025-08-04, end: 2025-12-19}]
-levels: [M1, M3, M4]
-units: {mentors: {M3: 1, M4: 1}, mentees: {levels: [M1], min: 1, max: 15}}
-""")
+PROGRAM = mr.load_program(Path(__file__).parents[1] / "data" / "activity" / "readers.yaml")
 TZ = PROGRAM.tz
 HEADER = ",".join(COLUMNS)
 

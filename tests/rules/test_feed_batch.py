@@ -260,3 +260,19 @@ def test_the_period_look_up_the_loops_inline_answers_as_the_calendar_does(
             lo, hi, p = plan._lo, plan._hi, plan._p
         i = plan.period_index.index(ts)
         assert p == (i if i >= 0 and plan.evaluated[i] else -1)
+
+
+def test_batch_fed_gives_feed_batch_each_event_as_a_list_of_one() -> None:
+    from mentorrules.rules.base import BatchFed
+
+    class Lists(BatchFed):
+        def __init__(self) -> None:
+            self.lists: list[tuple[object, ...]] = []
+
+        def feed_batch(self, events: Any) -> None:
+            self.lists.append(tuple(events))
+
+    lists = Lists()
+    lists.feed("e1")  # type: ignore[arg-type]
+    lists.feed("e2")  # type: ignore[arg-type]
+    assert lists.lists == [("e1",), ("e2",)]

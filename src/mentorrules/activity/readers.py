@@ -469,8 +469,7 @@ class FastParser:
         kinds, formats, people, groups = self.kinds, self.formats, self.people, self.groups
         channels, topics, lists = self.channels, self.topics, self.lists
         recent, time = self.times.recent, self.time
-        blank_event, event_class, make = EVENT_BLANK, Event, make_event
-        new = object.__new__
+        make = make_event
         for item in rows:
             if type(item) is tuple and type(item[1]) is dict:
                 line, record = item
@@ -522,27 +521,8 @@ class FastParser:
                             sender = people[sender] if sender is not None else ""
                             channel = channels[channel] if channel is not None else ""
                             topic = topics[topic] if topic is not None else ""
-                            if blank_event is None:
-                                add(make(ident, kind, at, ts, sender, recipients, channel, fmt,
-                                         reply_to, topic, start, end, extra, line))
-                                continue
-                            made: Any = new(blank_event)
-                            made.id = ident
-                            made.type = kind
-                            made.at = at
-                            made.ts = ts
-                            made.sender = sender
-                            made.recipients = recipients
-                            made.channel = channel
-                            made.format = fmt
-                            made.reply_to = reply_to
-                            made.topic = topic
-                            made.start = start
-                            made.end = end
-                            made.extra = extra
-                            made.line = line
-                            made.__class__ = event_class
-                            add(made)
+                            add(make(ident, kind, at, ts, sender, recipients, channel, fmt,
+                                     reply_to, topic, start, end, extra, line))
                             continue
             event = other(item)
             if event is not None:

@@ -36,7 +36,7 @@ from mentorrules.durations import humanize
 from mentorrules.periods import Period, PeriodIndex
 from mentorrules.program.models import RuleSpec
 from mentorrules.report import Finding, Obligation
-from mentorrules.rules.base import Context
+from mentorrules.rules.base import BatchFed, Context
 from mentorrules.rules.options import CadenceOptions
 
 Contact = tuple[str, str, str]
@@ -391,7 +391,7 @@ def listing(names: Sequence[str]) -> str:
 # --------------------------------------------------------------------------- cadences
 
 
-class CadenceEvaluator:
+class CadenceEvaluator(BatchFed):
     """Counts qualifying events per subject and period; a subclass says what qualifies.
 
     Subjects are :data:`Key` tuples fixed at bind time (:meth:`subjects`); state
@@ -457,9 +457,6 @@ class CadenceEvaluator:
         raise NotImplementedError
 
     # -- the hot path
-
-    def feed(self, event: Event) -> None:
-        self.feed_batch((event,))
 
     def feed_batch(self, events: Sequence[Event]) -> None:
         if events and events[-1].ts > self.until:  # events after as_of are ignored

@@ -23,7 +23,7 @@ from mentorrules.program.models import Program, RuleSpec, Selector
 from mentorrules.report import Finding, Obligation
 from mentorrules.roster.models import Roster
 from mentorrules.rules._activity import elapsed, upto, when
-from mentorrules.rules.base import Context, why
+from mentorrules.rules.base import BatchFed, Context, why
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ def home_unit(roster: Roster, person_id: str) -> str | None:
     return units[0].id if units else None
 
 
-class DatedDutyEvaluator:
+class DatedDutyEvaluator(BatchFed):
     """Evaluates one rule of a kind whose items are owed once, by a due day."""
 
     def __init__(
@@ -123,9 +123,6 @@ class DatedDutyEvaluator:
         self._known = frozenset(self._declared)
         # (topic, person) -> event ids of events naming no declared item.
         self._unknown: dict[tuple[str, str], list[str]] = {}
-
-    def feed(self, event: Event) -> None:
-        self.feed_batch((event,))
 
     def feed_batch(self, events: Sequence[Event]) -> None:
         records = self._records

@@ -76,7 +76,7 @@ from mentorrules.rules._activity import (
     upto,
     when,
 )
-from mentorrules.rules.base import Context, Evaluator, Kind, why
+from mentorrules.rules.base import BatchFed, Context, Evaluator, Kind, why
 
 
 class Options(RuleOptions):
@@ -107,7 +107,7 @@ class _Absence:
         self.notices: list[str] = []
 
 
-class AbsenceNotice:
+class AbsenceNotice(BatchFed):
     """Collects absence notices per (mentor, start, end); judges them at the end."""
 
     wants = frozenset({"absence"})
@@ -121,9 +121,6 @@ class AbsenceNotice:
         self.lead = options.min_notice.total_seconds() if options.min_notice else 0.0
         self.until = context.as_of_ts
         self.absences: dict[tuple[str, float, float], _Absence] = {}
-
-    def feed(self, event: Event) -> None:
-        self.feed_batch((event,))
 
     def feed_batch(self, events: Sequence[Event]) -> None:
         units_of_mentor = self.index.regular_units_of_mentor

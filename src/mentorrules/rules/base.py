@@ -18,8 +18,10 @@ the engine then hands it the same events in lists (each in time order, only
 types in ``wants``, every list after the one before) instead of one call per
 event. It must leave the evaluator exactly as ``for e in events: feed(e)``
 would; it exists because a loop inside the evaluator, with its look-ups
-hoisted out, costs a fraction of a Python call per event per rule.
-:class:`~mentorrules.engine.Monitor` still feeds one event at a time.
+hoisted out, costs a fraction of a Python call per event per rule. The
+engine then calls only ``feed_batch``, with a list of one event when an app
+feeds one (:class:`~mentorrules.engine.Monitor`). An evaluator written around
+``feed_batch`` gets its ``feed`` from :class:`BatchFed`.
 """
 
 from __future__ import annotations
@@ -55,6 +57,16 @@ class BatchEvaluator(Evaluator, Protocol):
     """An evaluator that also takes events in lists (optional; see the module docstring)."""
 
     def feed_batch(self, events: Sequence[Event]) -> None: ...
+
+
+class BatchFed:
+    """For an evaluator written around ``feed_batch``: ``feed(event)`` is a list of one."""
+
+    def feed_batch(self, events: Sequence[Event]) -> None:
+        raise NotImplementedError
+
+    def feed(self, event: Event) -> None:
+        self.feed_batch((event,))
 
 
 @runtime_checkable

@@ -107,7 +107,7 @@ from mentorrules.program.models import (
 from mentorrules.report import Finding, Obligation
 from mentorrules.rules._activity import elapsed, upto
 from mentorrules.rules._dated import home_unit, time_text
-from mentorrules.rules.base import Context, Kind, why
+from mentorrules.rules.base import BatchFed, Context, Kind, why
 from mentorrules.rules.options import unknown
 
 
@@ -157,7 +157,7 @@ class _Concern:
     refused: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-class ReferralEvaluator:
+class ReferralEvaluator(BatchFed):
     wants: frozenset[str] = frozenset({"message", "meeting", "referral"})
 
     def __init__(self, spec: RuleSpec, options: Options, context: Context) -> None:
@@ -228,9 +228,6 @@ class ReferralEvaluator:
         )
 
     # ------------------------------------------------------------------ intake
-
-    def feed(self, event: Event) -> None:
-        self.feed_batch((event,))
 
     def feed_batch(self, events: Sequence[Event]) -> None:
         topics = self._topics

@@ -92,7 +92,7 @@ from mentorrules.rules._activity import (
     upto,
     when,
 )
-from mentorrules.rules.base import Context, Evaluator, Kind, why
+from mentorrules.rules.base import BatchFed, Context, Evaluator, Kind, why
 from mentorrules.rules.options import Duty, unknown
 
 
@@ -185,7 +185,7 @@ class _LateAnswers:
             yield window
 
 
-class ReplyWindow:
+class ReplyWindow(BatchFed):
     """Keeps the open windows (by mentee and by message id) and the late answers."""
 
     def __init__(self, spec: RuleSpec, options: Options, context: Context) -> None:
@@ -218,9 +218,6 @@ class ReplyWindow:
         self.recent: list[_Window] = []  # answered on time, deadline still ahead of as_of
 
     # ------------------------------------------------------------------ hot path
-
-    def feed(self, event: Event) -> None:
-        self.feed_batch((event,))
 
     def feed_batch(self, events: Sequence[Event]) -> None:
         if events and events[-1].ts > self.until:  # events after as_of are ignored
