@@ -79,8 +79,8 @@ def run(size: str = "national", repeat: int = 2, with_pandas: bool = True) -> li
                f"check {timings['check']}; csv.reader {timings['csv.reader']}"),
         Figure("1", "design floor / csv.reader floor",
                timings["design floor"].cpu / timings["csv.reader"].cpu, "x",
-               detail=f"an Event a row and {len(consumers)} passes of one lookup an event "
-                      f"(one per distinct 'wants' of {_count(consumers)} consumers); "
+               detail=f"an Event a row, {_count(consumers)} consumers' passes of one lookup an "
+                      f"event ({len(consumers)} distinct 'wants' filtered); "
                       f"{timings['design floor']}"),
         Figure("1", "check: time per event", timings["check"].cpu / n * 1e6, "us",
                detail=f"{len(report.findings):,} findings"),
