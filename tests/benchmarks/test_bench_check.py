@@ -5,20 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 from benchmarks.bench_check import _consumers, _design_floor
-from benchmarks.generate import AS_OF, SIZES, generate
+from benchmarks.generate import AS_OF
 
 import mentorrules as mr
 from mentorrules.engine import Engine, resolve_as_of
 from mentorrules.metrics import MetricsCollector
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny")
-    generate(SIZES["tiny"], folder)
-    return folder
 
 
 def test_the_consumers_are_the_rules_and_metrics_the_engine_feeds(tiny: Path) -> None:

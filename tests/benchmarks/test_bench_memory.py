@@ -15,13 +15,6 @@ from mentorrules.engine import Engine, resolve_as_of
 from mentorrules.metrics import MetricsCollector
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny")
-    generate(SIZES["tiny"], folder)
-    return folder
-
-
 def run(folder: Path) -> Engine:
     program = mr.load_program(folder / "program.yaml")
     roster = mr.read_roster(folder / "roster.csv", program)

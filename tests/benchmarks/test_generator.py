@@ -26,13 +26,6 @@ def digest(folder: Path) -> dict[str, str]:
     return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in FILES}
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny")
-    generate(SIZES["tiny"], folder)
-    return folder
-
-
 def reference_events(path: Path, program: mr.Program) -> list[mr.Event]:
     """Every row through ``parse_event``, the reference the fast path must equal."""
     events = []
